@@ -1,0 +1,27 @@
+# tokenscope: `make run` builds and opens the window, `make test` runs every check CI runs.
+# Both install what they need first (system packages via scripts/install-deps, then cargo).
+
+.PHONY: run test deps deps-build bench install measure-idle
+
+run: deps-build
+	cargo run --release
+
+test: deps
+	cargo fmt --check
+	cargo clippy --all-targets -- -D warnings
+	scripts/test
+
+deps:
+	scripts/install-deps test
+
+deps-build:
+	scripts/install-deps build
+
+bench: deps-build
+	cargo bench --bench inspect
+
+install: deps-build
+	cargo install --path .
+
+measure-idle: deps
+	scripts/measure-idle

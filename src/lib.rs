@@ -1,0 +1,5 @@
+//! tokenscope: a token inspector for OAuth 2.0 and OpenID Connect.
+
+pub mod cli;
+pub mod token;
+pub mod ui;

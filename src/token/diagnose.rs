@@ -1,0 +1,804 @@
+//! The checklist: every question a user asks of a token ("why is it rejected?") answered at
+//! once, each with a plain message and, when something is wrong, what to do about it.
+
+use serde_json::{Map, Value};
+
+use super::claims::{self, TokenType, claim_views, explain_alg};
+use super::compare::difference;
+use super::lifetime::Lifetime;
+use super::parse::{Jwe, Jws, Opaque, Payload, Token, json_type};
+use super::report::{
+    Check, CheckStatus, InputInfo, JweInfo, Kind, OpaqueInfo, PayloadFormat, Report,
+    SignatureReport, SignatureStatus, SignatureVerdict,
+};
+use super::time::{DateClaim, duration};
+
+use CheckStatus::{Fail, Info, Pass, Warn};
+
+/// Default clock skew allowance, as most verifiers use.
+pub const DEFAULT_LEEWAY: u64 = 60;
+
+/// What the user expects of the token, and the clock to judge it by.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Options {
+    pub now: i64,
+    pub leeway: u64,
+    pub expected_iss: Option<String>,
+    /// The token passes when its `aud` contains any of these.
+    pub expected_aud: Vec<String>,
+    /// Every one of these must be granted.
+    pub required_scopes: Vec<String>,
+}
+
+impl Options {
+    #[must_use]
+    pub fn at(now: i64) -> Self {
+        Self {
+            now,
+            leeway: DEFAULT_LEEWAY,
+            expected_iss: None,
+            expected_aud: Vec::new(),
+            required_scopes: Vec::new(),
+        }
+    }
+}
+
+/// Registered JWS `alg` values this report knows by name (RFC 7518 §3.1, RFC 8037).
+const KNOWN_ALGS: [&str; 14] = [
+    "HS256", "HS384", "HS512", "RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256",
+    "ES384", "ES512", "EdDSA", "Ed25519",
+];
+
+/// Header parameters defined by RFC 7515/7516; `crit` must not list them (§4.1.11).
+const REGISTERED_HEADERS: [&str; 20] = [
+    "alg", "jku", "jwk", "kid", "x5u", "x5c", "x5t", "x5t#S256", "typ", "cty", "crit", "enc",
+    "zip", "epk", "apu", "apv", "iv", "tag", "p2s", "p2c",
+];
+
+/// Builds the report for one parsed token. `verdict` is the signature verification outcome
+/// when a key was given; without one a signed token is `unverified`.
+#[must_use]
+pub fn diagnose(
+    token: &Token,
+    input: InputInfo,
+    opts: &Options,
+    verdict: Option<&SignatureVerdict>,
+) -> Report {
+    match token {
+        Token::Jws(jws) => diagnose_jws(jws, input, opts, verdict),
+        Token::Jwe(jwe) => diagnose_jwe(jwe, input, opts),
+        Token::Opaque(opaque) => diagnose_opaque(opaque, input, opts),
+    }
+}
+
+fn diagnose_jws(
+    jws: &Jws,
+    input: InputInfo,
+    opts: &Options,
+    verdict: Option<&SignatureVerdict>,
+) -> Report {
+    let unsecured = jws.is_unsecured();
+    let claims = jws.claims();
+    let token_type = TokenType::classify(&jws.header, claims);
+    let (payload, payload_format) = match &jws.payload {
+        Payload::Json(v) => (v.clone(), PayloadFormat::Json),
+        Payload::Text(t) => (Value::String(t.clone()), PayloadFormat::Text),
+        Payload::Binary(b) => (Value::String(hex(b)), PayloadFormat::Binary),
+    };
+    let signature = signature_report(jws, verdict);
+
+    let mut checks = vec![
+        format_check(jws),
+        alg_check(jws, verdict),
+        crit_check(&jws.header),
+    ];
+    checks.push(signature_check(&signature, verdict));
+    checks.extend(claim_checks(claims, opts, token_type));
+    checks.push(typ_check(&jws.header, claims, token_type));
+    if let Some(v) = verdict {
+        checks.extend(
+            v.warnings
+                .iter()
+                .map(|w| Check::new("signature", Warn, w.clone())),
+        );
+    }
+
+    let nested = jws.nested.as_ref().map(|inner| {
+        Box::new(diagnose(
+            inner,
+            InputInfo {
+                label: Some("nested token".into()),
+                ..InputInfo::default()
+            },
+            opts,
+            None,
+        ))
+    });
+
+    Report {
+        kind: if unsecured {
+            Kind::Unsecured
+        } else {
+            Kind::Jws
+        },
+        token_type,
+        token_type_description: token_type.describe(),
+        input,
+        header: Value::Object(jws.header.clone()),
+        payload,
+        payload_format,
+        signature,
+        lifetime: Lifetime::compute(claims, opts.now, opts.leeway),
+        claims: claims.map(|c| claim_views(c, opts.now)).unwrap_or_default(),
+        checks,
+        nested,
+        opaque: None,
+        jwe: None,
+    }
+}
+
+fn diagnose_jwe(jwe: &Jwe, input: InputInfo, opts: &Options) -> Report {
+    let alg = jwe.header.get("alg").and_then(Value::as_str);
+    let enc = jwe.header.get("enc").and_then(Value::as_str);
+    let mut format = Check::new(
+        "format",
+        Pass,
+        format!(
+            "JWE compact serialization, 5 segments: encrypted key {} bytes, IV {}, ciphertext {}, tag {}",
+            jwe.encrypted_key_len, jwe.iv_len, jwe.ciphertext_len, jwe.tag_len
+        ),
+    );
+    if !jwe.duplicates.is_empty() {
+        format = duplicate_warning(&jwe.duplicates);
+    }
+    let alg_check = match (alg, enc) {
+        (Some(a), Some(e)) => Check::new(
+            "alg",
+            Info,
+            format!("key management {a}, content encryption {e}"),
+        ),
+        _ => Check::new(
+            "alg",
+            Fail,
+            "a JWE header needs both alg and enc (RFC 7516 §4.1)",
+        )
+        .hint("the token is malformed; ask its issuer"),
+    };
+    let nested = jwe
+        .header
+        .get("cty")
+        .and_then(Value::as_str)
+        .is_some_and(|c| c.eq_ignore_ascii_case("JWT"));
+    let mut checks = vec![format, alg_check, crit_check(&jwe.header)];
+    checks.push(Check::new(
+        "signature",
+        Info,
+        if nested {
+            "encrypted nested JWT: the signed token inside cannot be read without the decryption key"
+        } else {
+            "encrypted: the payload cannot be read or verified without the decryption key"
+        },
+    ));
+    checks.extend(unreadable_claim_checks(opts, "an encrypted token"));
+    checks.push(Check::new(
+        "typ",
+        Info,
+        format!(
+            "encrypted token (JWE){}",
+            jwe.header
+                .get("typ")
+                .and_then(Value::as_str)
+                .map(|t| format!(", typ {t}"))
+                .unwrap_or_default()
+        ),
+    ));
+    Report {
+        kind: Kind::Jwe,
+        token_type: TokenType::Encrypted,
+        token_type_description: TokenType::Encrypted.describe(),
+        input,
+        header: Value::Object(jwe.header.clone()),
+        payload: Value::Null,
+        payload_format: PayloadFormat::Encrypted,
+        signature: SignatureReport {
+            status: SignatureStatus::Unsupported,
+            alg: alg.map(str::to_string),
+            kid: jwe
+                .header
+                .get("kid")
+                .and_then(Value::as_str)
+                .map(str::to_string),
+            detail: "encrypted token: decryption is not supported".into(),
+            key: None,
+        },
+        lifetime: Lifetime::unknown(opts.leeway, "unknown: the claims are encrypted"),
+        claims: Vec::new(),
+        checks,
+        nested: None,
+        opaque: None,
+        jwe: Some(JweInfo {
+            encrypted_key_bytes: jwe.encrypted_key_len,
+            iv_bytes: jwe.iv_len,
+            ciphertext_bytes: jwe.ciphertext_len,
+            tag_bytes: jwe.tag_len,
+        }),
+    }
+}
+
+fn diagnose_opaque(opaque: &Opaque, input: InputInfo, opts: &Options) -> Report {
+    let mut checks = vec![
+        Check::new(
+            "format",
+            Info,
+            format!(
+                "opaque token: {} characters, {}; not a JWT, so only its issuer can read it",
+                opaque.length,
+                opaque.charset.describe()
+            ),
+        )
+        .hint("use Introspect (RFC 7662) to ask the authorization server what it means"),
+        Check::new("alg", Info, "not applicable: an opaque token has no header"),
+        Check::new(
+            "crit",
+            Info,
+            "not applicable: an opaque token has no header",
+        ),
+        Check::new(
+            "signature",
+            Info,
+            "not applicable: an opaque token is not signed",
+        ),
+    ];
+    checks.extend(unreadable_claim_checks(opts, "an opaque token"));
+    checks.push(Check::new("typ", Info, "opaque token"));
+    Report {
+        kind: Kind::Opaque,
+        token_type: TokenType::Opaque,
+        token_type_description: TokenType::Opaque.describe(),
+        input,
+        header: Value::Null,
+        payload: Value::Null,
+        payload_format: PayloadFormat::None,
+        signature: SignatureReport {
+            status: SignatureStatus::Unverified,
+            alg: None,
+            kid: None,
+            detail: "opaque token: nothing to verify locally".into(),
+            key: None,
+        },
+        lifetime: Lifetime::unknown(
+            opts.leeway,
+            "unknown: introspect the token to learn its expiry",
+        ),
+        claims: Vec::new(),
+        checks,
+        nested: None,
+        opaque: Some(OpaqueInfo {
+            length: opaque.length,
+            charset: opaque.charset,
+            charset_description: opaque.charset.describe(),
+        }),
+        jwe: None,
+    }
+}
+
+/// exp/nbf/iat/iss/aud/scope for a token whose claims cannot be read.
+fn unreadable_claim_checks(opts: &Options, what: &str) -> Vec<Check> {
+    let mut checks: Vec<Check> = ["exp", "nbf", "iat"]
+        .into_iter()
+        .map(|id| {
+            Check::new(
+                id,
+                Info,
+                format!("unknown: {what} carries no readable claims"),
+            )
+        })
+        .collect();
+    let asked = [
+        ("iss", opts.expected_iss.is_some()),
+        ("aud", !opts.expected_aud.is_empty()),
+        ("scope", !opts.required_scopes.is_empty()),
+    ];
+    for (id, asked) in asked {
+        checks.push(if asked {
+            Check::new(id, Warn, format!("cannot check {id} of {what} locally"))
+                .hint("introspect the token to see its claims")
+        } else {
+            Check::new(
+                id,
+                Info,
+                format!("unknown: {what} carries no readable claims"),
+            )
+        });
+    }
+    checks
+}
+
+fn format_check(jws: &Jws) -> Check {
+    let [h, p, s] = jws.segment_lengths;
+    if jws.is_unsecured() && !jws.signature.is_empty() {
+        return Check::new(
+            "format",
+            Fail,
+            format!(
+                "alg is none but the signature segment holds {} bytes; an unsecured JWT has an empty signature (RFC 7519 §6.1)",
+                jws.signature.len()
+            ),
+        )
+        .hint("the token was altered or built wrongly; do not trust it");
+    }
+    if !jws.duplicates.is_empty() {
+        return duplicate_warning(&jws.duplicates);
+    }
+    match &jws.payload {
+        Payload::Json(Value::Object(_)) => Check::new(
+            "format",
+            Pass,
+            format!(
+                "JWS compact serialization, 3 segments: header {h}, payload {p}, signature {s} characters"
+            ),
+        ),
+        Payload::Json(other) => Check::new(
+            "format",
+            Warn,
+            format!(
+                "the payload is JSON but {}, not a claims object: this is a JWS, not a JWT",
+                json_type(other)
+            ),
+        ),
+        Payload::Text(_) if jws.nested.is_some() => Check::new(
+            "format",
+            Pass,
+            "nested JWT (cty: JWT): the payload is another token, shown below",
+        ),
+        Payload::Text(_) => Check::new(
+            "format",
+            Warn,
+            "the payload is text, not JSON: this is a JWS, not a JWT, so it has no claims",
+        ),
+        Payload::Binary(_) => Check::new(
+            "format",
+            Warn,
+            "the payload is binary (shown as hex): this is a JWS, not a JWT, so it has no claims",
+        ),
+    }
+}
+
+fn duplicate_warning(duplicates: &[String]) -> Check {
+    Check::new(
+        "format",
+        Warn,
+        format!(
+            "duplicate member names: {}; libraries disagree on which value wins (tokenscope shows the last)",
+            duplicates.join(", ")
+        ),
+    )
+    .hint("RFC 7515 §5.2 says such a token must be rejected or use the last value; the issuer should fix it")
+}
+
+fn alg_check(jws: &Jws, verdict: Option<&SignatureVerdict>) -> Check {
+    let Some(alg_value) = jws.header.get("alg") else {
+        return Check::new("alg", Fail, "the header has no alg")
+            .hint("every JWS names its algorithm (RFC 7515 §4.1.1); the token is malformed");
+    };
+    let Some(alg) = alg_value.as_str() else {
+        return Check::new(
+            "alg",
+            Fail,
+            format!("alg is {}, not a string", json_type(alg_value)),
+        );
+    };
+    if jws.is_unsecured() {
+        return Check::new(
+            "alg",
+            Fail,
+            format!("alg is \"{alg}\": the token is not signed"),
+        )
+        .hint("anyone can write such a token; a verifier must never accept alg none");
+    }
+    if let Some(problem) = verdict.and_then(|v| v.alg_problem.as_ref()) {
+        return Check::new("alg", Fail, problem.clone())
+            .hint("the token's alg must match the key's type; a mismatch is the alg-confusion attack (RFC 8725 §2.1)");
+    }
+    match explain_alg(alg) {
+        Some(words) if KNOWN_ALGS.contains(&alg) => {
+            Check::new("alg", Pass, format!("{alg}: {words}"))
+        }
+        _ => Check::new(
+            "alg",
+            Warn,
+            format!("{alg} is not a registered JWS signature algorithm"),
+        )
+        .hint("most verifiers will reject it; check the issuer's signing configuration"),
+    }
+}
+
+fn crit_check(header: &Map<String, Value>) -> Check {
+    let Some(crit) = header.get("crit") else {
+        return Check::new("crit", Pass, "no critical extensions");
+    };
+    let fail = |msg: String| {
+        Check::new("crit", Fail, msg)
+            .hint("a verifier must reject a token whose crit it cannot honour (RFC 7515 §4.1.11)")
+    };
+    let Some(items) = crit.as_array() else {
+        return fail(format!(
+            "crit is {}, it must be an array of names",
+            json_type(crit)
+        ));
+    };
+    if items.is_empty() {
+        return fail("crit is an empty array, which RFC 7515 forbids".into());
+    }
+    let mut names = Vec::new();
+    for item in items {
+        let Some(name) = item.as_str() else {
+            return fail(format!(
+                "crit holds {}, it must hold only names",
+                json_type(item)
+            ));
+        };
+        if REGISTERED_HEADERS.contains(&name) {
+            return fail(format!(
+                "crit lists \"{name}\", a registered parameter it must not list"
+            ));
+        }
+        if !header.contains_key(name) {
+            return fail(format!(
+                "crit lists \"{name}\" but the header has no such parameter"
+            ));
+        }
+        names.push(format!("\"{name}\""));
+    }
+    fail(format!(
+        "crit requires the extension(s) {} which tokenscope does not understand",
+        names.join(", ")
+    ))
+}
+
+fn signature_report(jws: &Jws, verdict: Option<&SignatureVerdict>) -> SignatureReport {
+    let alg = jws.alg().map(str::to_string);
+    let kid = jws
+        .header
+        .get("kid")
+        .and_then(Value::as_str)
+        .map(str::to_string);
+    let (status, detail, key) = if jws.is_unsecured() {
+        (
+            SignatureStatus::NotSigned,
+            "alg none: the token carries no signature".to_string(),
+            None,
+        )
+    } else if let Some(v) = verdict {
+        (v.status, v.detail.clone(), v.key.clone())
+    } else {
+        (
+            SignatureStatus::Unverified,
+            "not verified: no key was given".to_string(),
+            None,
+        )
+    };
+    SignatureReport {
+        status,
+        alg,
+        kid,
+        detail,
+        key,
+    }
+}
+
+fn signature_check(sig: &SignatureReport, verdict: Option<&SignatureVerdict>) -> Check {
+    let hint = verdict.and_then(|v| v.hint.clone());
+    let check = match sig.status {
+        SignatureStatus::Valid => Check::new("signature", Pass, sig.detail.clone()),
+        SignatureStatus::Invalid => Check::new("signature", Fail, sig.detail.clone()),
+        SignatureStatus::NotSigned => Check::new("signature", Fail, sig.detail.clone())
+            .hint("an unsigned token proves nothing about who wrote it"),
+        SignatureStatus::Unsupported => Check::new("signature", Warn, sig.detail.clone()),
+        SignatureStatus::Unverified if verdict.is_some() => {
+            Check::new("signature", Warn, sig.detail.clone())
+        }
+        SignatureStatus::Unverified => Check::new("signature", Info, sig.detail.clone()).hint(
+            "give a key to verify it: --secret, --key FILE, --jwks-url URL or --discover ISSUER",
+        ),
+    };
+    match hint {
+        Some(h) => check.hint(h),
+        None => check,
+    }
+}
+
+fn claim_checks(
+    claims: Option<&Map<String, Value>>,
+    opts: &Options,
+    token_type: TokenType,
+) -> Vec<Check> {
+    let Some(claims) = claims else {
+        return unreadable_claim_checks(opts, "a payload that is not a claims object");
+    };
+    vec![
+        exp_check(claims, opts, token_type),
+        nbf_check(claims, opts),
+        iat_check(claims, opts),
+        iss_check(claims, opts),
+        aud_check(claims, opts),
+        scope_check(claims, opts),
+    ]
+}
+
+fn date_malformed(id: &'static str, why: &str) -> Check {
+    Check::new(id, Fail, format!("{id} {why}"))
+        .hint(format!("{id} must be a number of seconds since 1970-01-01 UTC (RFC 7519 §2); verifiers will reject this token"))
+}
+
+fn leeway_words(opts: &Options) -> String {
+    format!("{} s leeway", opts.leeway)
+}
+
+fn exp_check(claims: &Map<String, Value>, opts: &Options, token_type: TokenType) -> Check {
+    let leeway = i64::try_from(opts.leeway).unwrap_or(i64::MAX);
+    match DateClaim::read(Some(claims), "exp") {
+        DateClaim::Malformed(why) => date_malformed("exp", &why),
+        DateClaim::Absent => {
+            let status = match token_type {
+                TokenType::AccessToken | TokenType::IdToken => Warn,
+                _ => Info,
+            };
+            Check::new("exp", status, "no exp: the token never expires")
+                .hint("a token without expiry stays usable forever if it leaks; RFC 9068 and OIDC require exp")
+        }
+        DateClaim::Present(exp) if opts.now > exp.saturating_add(leeway) => Check::new(
+            "exp",
+            Fail,
+            format!(
+                "the token expired {} ago",
+                duration((opts.now - exp).unsigned_abs())
+            ),
+        )
+        .hint("request a new token or refresh it"),
+        DateClaim::Present(exp) if opts.now >= exp => Check::new(
+            "exp",
+            Warn,
+            format!(
+                "the token expired {} ago but is still accepted within the {}",
+                duration((opts.now - exp).unsigned_abs()),
+                leeway_words(opts)
+            ),
+        )
+        .hint("refresh it now: stricter verifiers already reject it"),
+        DateClaim::Present(exp) => Check::new(
+            "exp",
+            Pass,
+            format!("expires in {}", duration((exp - opts.now).unsigned_abs())),
+        ),
+    }
+}
+
+fn nbf_check(claims: &Map<String, Value>, opts: &Options) -> Check {
+    let leeway = i64::try_from(opts.leeway).unwrap_or(i64::MAX);
+    match DateClaim::read(Some(claims), "nbf") {
+        DateClaim::Malformed(why) => date_malformed("nbf", &why),
+        DateClaim::Absent => Check::new("nbf", Info, "no nbf: valid from issuance"),
+        DateClaim::Present(nbf) if nbf > opts.now.saturating_add(leeway) => Check::new(
+            "nbf",
+            Fail,
+            format!(
+                "not valid for another {}",
+                duration((nbf - opts.now).unsigned_abs())
+            ),
+        )
+        .hint("wait, or check the clocks: the issuer's clock may be ahead of this machine's"),
+        DateClaim::Present(nbf) if nbf > opts.now => Check::new(
+            "nbf",
+            Warn,
+            format!(
+                "becomes valid in {}; accepted now only within the {}",
+                duration((nbf - opts.now).unsigned_abs()),
+                leeway_words(opts)
+            ),
+        ),
+        DateClaim::Present(nbf) => Check::new(
+            "nbf",
+            Pass,
+            format!("valid since {}", super::time::relative(nbf - opts.now)),
+        ),
+    }
+}
+
+fn iat_check(claims: &Map<String, Value>, opts: &Options) -> Check {
+    let leeway = i64::try_from(opts.leeway).unwrap_or(i64::MAX);
+    match DateClaim::read(Some(claims), "iat") {
+        DateClaim::Malformed(why) => date_malformed("iat", &why),
+        DateClaim::Absent => Check::new("iat", Info, "no iat: the issue time is not recorded"),
+        DateClaim::Present(iat) if iat > opts.now.saturating_add(leeway) => Check::new(
+            "iat",
+            Warn,
+            format!(
+                "issued in the future ({} from now)",
+                duration((iat - opts.now).unsigned_abs())
+            ),
+        )
+        .hint("the issuer's clock is ahead of this machine's; some verifiers reject such tokens"),
+        DateClaim::Present(iat) => Check::new(
+            "iat",
+            Pass,
+            format!("issued {}", super::time::relative(iat - opts.now)),
+        ),
+    }
+}
+
+fn iss_check(claims: &Map<String, Value>, opts: &Options) -> Check {
+    let iss = claims.get("iss");
+    let Some(expected) = &opts.expected_iss else {
+        return match iss {
+            Some(Value::String(s)) => Check::new(
+                "iss",
+                Info,
+                format!("issued by {s} (not checked: no expected issuer given)"),
+            ),
+            Some(other) => Check::new(
+                "iss",
+                Fail,
+                format!("iss is {}, it must be a string", json_type(other)),
+            ),
+            None => Check::new(
+                "iss",
+                Info,
+                "no iss claim (not checked: no expected issuer given)",
+            ),
+        };
+    };
+    match iss {
+        Some(Value::String(s)) if s == expected => Check::new("iss", Pass, format!("issued by {s}")),
+        Some(Value::String(s)) => Check::new(
+            "iss",
+            Fail,
+            format!("iss is \"{s}\" but \"{expected}\" was expected: {}", difference(s, expected)),
+        )
+        .hint("the token comes from another issuer (or another realm/tenant); the comparison is exact"),
+        Some(other) => Check::new("iss", Fail, format!("iss is {}, it must be a string", json_type(other))),
+        None => Check::new("iss", Fail, format!("no iss claim, but \"{expected}\" was expected"))
+            .hint("the issuer did not say who it is; a verifier expecting an issuer will reject it"),
+    }
+}
+
+fn aud_check(claims: &Map<String, Value>, opts: &Options) -> Check {
+    let aud = claims.get("aud").map(claims::string_list);
+    let expected = &opts.expected_aud;
+    match aud {
+        Some(Err(found)) => Check::new(
+            "aud",
+            Fail,
+            format!("aud is {found}; it must be a string or an array of strings"),
+        ),
+        None if expected.is_empty() => Check::new("aud", Info, "no aud claim (not checked: no expected audience given)"),
+        None => Check::new("aud", Fail, format!("no aud claim, but {} was expected", quoted(expected)))
+            .hint("the token is not restricted to any API; ask for it with the resource or audience parameter"),
+        Some(Ok(list)) if expected.is_empty() => Check::new(
+            "aud",
+            Info,
+            format!("for {} (not checked: no expected audience given)", quoted(&list)),
+        ),
+        Some(Ok(list)) => {
+            if let Some(hit) = expected.iter().find(|e| list.contains(e)) {
+                return Check::new("aud", Pass, format!("meant for \"{hit}\""));
+            }
+            let closest = match (list.first(), expected.first()) {
+                (Some(a), Some(e)) if list.len() == 1 && expected.len() == 1 => {
+                    format!(": {}", difference(a, e))
+                }
+                _ => String::new(),
+            };
+            Check::new(
+                "aud",
+                Fail,
+                format!(
+                    "aud is {} but this API expects {}{closest}",
+                    quoted(&list),
+                    quoted(expected)
+                ),
+            )
+            .hint("the token was issued for another API; request one with the right resource or audience")
+        }
+    }
+}
+
+fn scope_check(claims: &Map<String, Value>, opts: &Options) -> Check {
+    let granted = claims::scopes(claims);
+    let required = &opts.required_scopes;
+    match granted {
+        None if required.is_empty() => Check::new("scope", Info, "no scope claim"),
+        None => Check::new(
+            "scope",
+            Fail,
+            format!("no scope claim, but {} is required", quoted(required)),
+        )
+        .hint("request the token with the scope parameter"),
+        Some(list) if required.is_empty() => Check::new(
+            "scope",
+            Info,
+            format!("grants {} (not checked: no scope required)", list.join(" ")),
+        ),
+        Some(list) => {
+            let missing: Vec<String> = required
+                .iter()
+                .filter(|r| !list.contains(r))
+                .cloned()
+                .collect();
+            if missing.is_empty() {
+                Check::new("scope", Pass, format!("grants {}", required.join(" ")))
+            } else {
+                Check::new(
+                    "scope",
+                    Fail,
+                    format!("missing {} (granted: {})", quoted(&missing), if list.is_empty() { "none".into() } else { list.join(" ") }),
+                )
+                .hint("request the token with these scopes, or ask the server's admin to allow them for this client")
+            }
+        }
+    }
+}
+
+/// RFC 9068 §2.2 requires these in a JWT access token.
+const AT_JWT_CLAIMS: [&str; 7] = ["iss", "exp", "aud", "sub", "client_id", "iat", "jti"];
+
+fn typ_check(
+    header: &Map<String, Value>,
+    claims: Option<&Map<String, Value>>,
+    token_type: TokenType,
+) -> Check {
+    let typ = header.get("typ").and_then(Value::as_str);
+    match (token_type, typ) {
+        (TokenType::AccessToken, Some(t)) if t.to_ascii_lowercase().ends_with("at+jwt") => {
+            let missing: Vec<&str> = AT_JWT_CLAIMS
+                .iter()
+                .copied()
+                .filter(|c| !claims.is_some_and(|m| m.contains_key(*c)))
+                .collect();
+            if missing.is_empty() {
+                Check::new(
+                    "typ",
+                    Pass,
+                    format!("{t}: a JWT access token (RFC 9068) with all required claims"),
+                )
+            } else {
+                Check::new(
+                    "typ",
+                    Warn,
+                    format!("{t}: a JWT access token (RFC 9068), but it lacks {}", missing.join(", ")),
+                )
+                .hint("RFC 9068 §2.2 requires these claims; strict resource servers will reject the token")
+            }
+        }
+        (kind, Some(t)) => Check::new("typ", Info, format!("typ {t}: {}", kind.describe())),
+        (TokenType::IdToken, None) => Check::new(
+            "typ",
+            Info,
+            "no typ; the claims say this is an ID token (OpenID Connect)",
+        )
+        .hint("an ID token is for the client, not for calling APIs: send the access token to APIs"),
+        (kind, None) => Check::new(
+            "typ",
+            Info,
+            format!("no typ; the claims suggest: {}", kind.describe()),
+        ),
+    }
+}
+
+fn quoted(items: &[String]) -> String {
+    let q: Vec<String> = items.iter().map(|s| format!("\"{s}\"")).collect();
+    match q.len() {
+        1 => q[0].clone(),
+        _ => format!("[{}]", q.join(", ")),
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write as _;
+    bytes
+        .iter()
+        .fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
+            let _ = write!(s, "{b:02x}");
+            s
+        })
+}

@@ -1,0 +1,184 @@
+//! JSON parsing for token segments: a `serde_json::Value` plus the member names that appear
+//! more than once in one object, which `serde_json` would otherwise drop silently (RFC 7515
+//! §5.2 and RFC 7519 §4 say such a JWT must be rejected or the last member used; a user
+//! should see which).
+
+use std::cell::RefCell;
+use std::fmt;
+
+use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_json::{Map, Value};
+
+/// A JSON document parsed from a segment, with its duplicate member names (as JSON paths).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ParsedJson {
+    pub value: Value,
+    pub duplicates: Vec<String>,
+}
+
+/// Why a segment is not JSON: the byte offset into the decoded segment and serde's words.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JsonError {
+    pub offset: usize,
+    pub message: String,
+}
+
+/// Parses `bytes` as one JSON value, recording duplicate member names.
+pub fn parse(bytes: &[u8]) -> Result<ParsedJson, JsonError> {
+    let duplicates = RefCell::new(Vec::new());
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let seed = ValueSeed {
+        path: String::from("$"),
+        duplicates: &duplicates,
+    };
+    let result = seed.deserialize(&mut de).and_then(|v| de.end().map(|()| v));
+    match result {
+        Ok(value) => Ok(ParsedJson {
+            value,
+            duplicates: duplicates.into_inner(),
+        }),
+        Err(err) => Err(JsonError {
+            // At end of input serde points at the last byte; the problem is just past it.
+            offset: if err.is_eof() {
+                bytes.len()
+            } else {
+                offset_of(bytes, err.line(), err.column())
+            },
+            message: strip_position(&err.to_string()),
+        }),
+    }
+}
+
+/// serde_json reports 1-based line and column; turn them into a byte offset.
+fn offset_of(bytes: &[u8], line: usize, column: usize) -> usize {
+    let mut current_line = 1;
+    let mut line_start = 0;
+    for (i, b) in bytes.iter().enumerate() {
+        if current_line == line {
+            break;
+        }
+        if *b == b'\n' {
+            current_line += 1;
+            line_start = i + 1;
+        }
+    }
+    (line_start + column.saturating_sub(1)).min(bytes.len())
+}
+
+/// serde_json appends " at line L column C"; we report a byte offset instead.
+fn strip_position(message: &str) -> String {
+    match message.rfind(" at line ") {
+        Some(i) => message[..i].to_string(),
+        None => message.to_string(),
+    }
+}
+
+struct ValueSeed<'a> {
+    path: String,
+    duplicates: &'a RefCell<Vec<String>>,
+}
+
+impl<'de> DeserializeSeed<'de> for ValueSeed<'_> {
+    type Value = Value;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for ValueSeed<'_> {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
+        // Non-finite numbers cannot come from JSON text, so this never yields Null.
+        Ok(serde_json::Number::from_f64(v).map_or(Value::Null, Value::Number))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::String(v.to_owned()))
+    }
+    fn visit_string<E>(self, v: String) -> Result<Value, E> {
+        Ok(Value::String(v))
+    }
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_none<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut items = Vec::new();
+        loop {
+            let seed = ValueSeed {
+                path: format!("{}[{}]", self.path, items.len()),
+                duplicates: self.duplicates,
+            };
+            match seq.next_element_seed(seed)? {
+                Some(v) => items.push(v),
+                None => return Ok(Value::Array(items)),
+            }
+        }
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let mut members = Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            let path = member_path(&self.path, &key);
+            let seed = ValueSeed {
+                path: path.clone(),
+                duplicates: self.duplicates,
+            };
+            let value = map.next_value_seed(seed)?;
+            // Last one wins, as serde_json and most JWT libraries do; the duplicate is reported.
+            if members.insert(key, value).is_some() {
+                self.duplicates.borrow_mut().push(path);
+            }
+        }
+        Ok(Value::Object(members))
+    }
+}
+
+fn member_path(parent: &str, key: &str) -> String {
+    let plain = !key.is_empty()
+        && key
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+    if plain {
+        format!("{parent}.{key}")
+    } else {
+        format!("{parent}[{}]", Value::String(key.to_owned()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn duplicate_members_are_reported_with_their_path() {
+        let parsed = parse(br#"{"a":1,"b":{"c":1,"c":2},"a":3}"#).unwrap();
+        assert_eq!(parsed.duplicates, vec!["$.b.c", "$.a"]);
+        assert_eq!(parsed.value["a"], 3);
+        assert_eq!(parsed.value["b"]["c"], 2);
+    }
+
+    #[test]
+    fn error_offset_points_at_the_bad_byte() {
+        let err = parse(b"{\"a\":1,\n \"b\" 2}").unwrap_err();
+        assert_eq!(err.offset, 13, "{err:?}");
+        assert!(err.message.contains("expected `:`"), "{}", err.message);
+    }
+}

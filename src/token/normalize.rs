@@ -1,0 +1,277 @@
+//! What people paste is rarely a bare token: an `Authorization` header, a redirect URL with
+//! `#access_token=…`, a quoted string from a log, or a whole token-endpoint response. This
+//! module finds the token(s) in it and says what it stripped, so nothing happens silently.
+
+use serde_json::Value;
+
+use super::parse::{MAX_TOKEN_BYTES, ParseError};
+
+/// One token found in the input, with the name it had there (`access_token`, `id_token` …).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Found {
+    pub label: Option<String>,
+    pub token: String,
+}
+
+/// The tokens found in a paste and what was removed to find them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Normalized {
+    pub tokens: Vec<Found>,
+    /// One plain phrase per thing removed, in the order it was removed.
+    pub stripped: Vec<String>,
+    /// Non-token members of a pasted token response (`token_type`, `expires_in`, `scope` …).
+    pub response_fields: Vec<(String, Value)>,
+}
+
+/// Token names a token-endpoint response (RFC 6749 §5.1, OIDC Core §3.1.3.3, RFC 8693) or a
+/// redirect fragment can carry, in display order.
+const TOKEN_FIELDS: [&str; 4] = ["access_token", "id_token", "refresh_token", "issued_token"];
+
+/// Finds the token or tokens in what the user pasted.
+pub fn normalize(input: &str) -> Result<Normalized, ParseError> {
+    if input.len() > MAX_TOKEN_BYTES + 64 * 1024 {
+        return Err(ParseError::TooLarge {
+            len: input.len(),
+            max: MAX_TOKEN_BYTES,
+        });
+    }
+    let mut stripped = Vec::new();
+    let mut text = trim_noting(input, &mut stripped);
+
+    if text.starts_with('{')
+        && let Some(found) = from_token_response(text)
+    {
+        stripped.push("token endpoint response JSON".to_string());
+        return Ok(Normalized {
+            tokens: found.0,
+            stripped,
+            response_fields: found.1,
+        });
+    }
+
+    loop {
+        let before = text;
+        text = strip_quotes(text, &mut stripped);
+        text = strip_authorization(text, &mut stripped);
+        text = trim_noting(text, &mut stripped);
+        if text == before {
+            break;
+        }
+    }
+
+    if let Some(found) = from_url_parameters(text, &mut stripped) {
+        return Ok(Normalized {
+            tokens: found,
+            stripped,
+            response_fields: Vec::new(),
+        });
+    }
+
+    if text.is_empty() {
+        return Err(ParseError::Empty);
+    }
+    Ok(Normalized {
+        tokens: vec![Found {
+            label: None,
+            token: text.to_string(),
+        }],
+        stripped,
+        response_fields: Vec::new(),
+    })
+}
+
+fn trim_noting<'a>(text: &'a str, stripped: &mut Vec<String>) -> &'a str {
+    let trimmed = text.trim();
+    if trimmed.len() != text.len() {
+        note(stripped, "surrounding whitespace");
+    }
+    trimmed
+}
+
+fn note(stripped: &mut Vec<String>, what: &str) {
+    if !stripped.iter().any(|s| s == what) {
+        stripped.push(what.to_string());
+    }
+}
+
+fn strip_quotes<'a>(text: &'a str, stripped: &mut Vec<String>) -> &'a str {
+    for q in ['"', '\'', '`'] {
+        if text.len() >= 2 && text.starts_with(q) && text.ends_with(q) {
+            note(stripped, "surrounding quotes");
+            return &text[1..text.len() - 1];
+        }
+    }
+    // A line copied from code or JSON often keeps a trailing comma.
+    if let Some(inner) = text.strip_suffix("\",").and_then(|r| r.strip_prefix('"')) {
+        note(stripped, "surrounding quotes");
+        return inner;
+    }
+    text
+}
+
+fn strip_authorization<'a>(text: &'a str, stripped: &mut Vec<String>) -> &'a str {
+    let mut text = text;
+    if let Some(rest) = strip_prefix_ignore_case(text, "authorization:") {
+        note(stripped, "\"Authorization:\" header name");
+        text = rest.trim_start();
+    }
+    for scheme in ["bearer ", "dpop "] {
+        if let Some(rest) = strip_prefix_ignore_case(text, scheme) {
+            let label = format!("\"{}\" scheme", &text[..scheme.len() - 1]);
+            note(stripped, &label);
+            text = rest.trim_start();
+        }
+    }
+    text
+}
+
+fn strip_prefix_ignore_case<'a>(text: &'a str, prefix: &str) -> Option<&'a str> {
+    let head = text.get(..prefix.len())?;
+    head.eq_ignore_ascii_case(prefix)
+        .then(|| &text[prefix.len()..])
+}
+
+/// `{"access_token": …, "id_token": …}`: every token it holds, labelled, plus the rest.
+#[allow(clippy::type_complexity)]
+fn from_token_response(text: &str) -> Option<(Vec<Found>, Vec<(String, Value)>)> {
+    let Ok(Value::Object(map)) = serde_json::from_str::<Value>(text) else {
+        return None;
+    };
+    let tokens: Vec<Found> = TOKEN_FIELDS
+        .iter()
+        .filter_map(|name| {
+            let token = map.get(*name)?.as_str()?.trim();
+            (!token.is_empty()).then(|| Found {
+                label: Some((*name).to_string()),
+                token: token.to_string(),
+            })
+        })
+        .collect();
+    if tokens.is_empty() {
+        return None;
+    }
+    let rest = map
+        .into_iter()
+        .filter(|(k, _)| !TOKEN_FIELDS.contains(&k.as_str()))
+        .collect();
+    Some((tokens, rest))
+}
+
+/// A redirect URL, a fragment or a form body: `…#access_token=…&id_token=…`.
+fn from_url_parameters(text: &str, stripped: &mut Vec<String>) -> Option<Vec<Found>> {
+    if !TOKEN_FIELDS
+        .iter()
+        .any(|name| text.contains(&format!("{name}=")))
+    {
+        return None;
+    }
+    let (params, what) = match (text.find('#'), text.find('?')) {
+        (Some(i), _) => (&text[i + 1..], "URL fragment"),
+        (None, Some(i)) => (&text[i + 1..], "URL query"),
+        (None, None) => (text, "form parameters"),
+    };
+    let mut found = Vec::new();
+    for pair in params.split('&') {
+        let Some((key, value)) = pair.split_once('=') else {
+            continue;
+        };
+        if TOKEN_FIELDS.contains(&key) && !value.is_empty() {
+            found.push(Found {
+                label: Some(key.to_string()),
+                token: percent_decode(value),
+            });
+        }
+    }
+    if found.is_empty() {
+        return None;
+    }
+    note(stripped, what);
+    Some(found)
+}
+
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let decoded = (bytes[i] == b'%')
+            .then(|| text.get(i + 1..i + 3))
+            .flatten()
+            .and_then(|hex| u8::from_str_radix(hex, 16).ok());
+        match decoded {
+            Some(b) => {
+                out.push(b);
+                i += 3;
+            }
+            None => {
+                out.push(if bytes[i] == b'+' { b' ' } else { bytes[i] });
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn one(input: &str) -> (String, Vec<String>) {
+        let n = normalize(input).unwrap();
+        assert_eq!(n.tokens.len(), 1, "{n:?}");
+        (n.tokens[0].token.clone(), n.stripped)
+    }
+
+    #[test]
+    fn authorization_header_line() {
+        let (t, s) = one("  Authorization: Bearer abc.def.ghi\n");
+        assert_eq!(t, "abc.def.ghi");
+        assert_eq!(
+            s,
+            [
+                "surrounding whitespace",
+                "\"Authorization:\" header name",
+                "\"Bearer\" scheme"
+            ]
+        );
+    }
+
+    #[test]
+    fn quoted_lowercase_bearer() {
+        let (t, s) = one("\"bearer xyz\"");
+        assert_eq!(t, "xyz");
+        assert_eq!(s, ["surrounding quotes", "\"bearer\" scheme"]);
+    }
+
+    #[test]
+    fn fragment_with_several_tokens() {
+        let n = normalize(
+            "http://127.0.0.1/cb#access_token=a.b.c&token_type=Bearer&id_token=d%2Ee.f&state=x",
+        )
+        .unwrap();
+        let labels: Vec<_> = n.tokens.iter().map(|f| f.label.clone().unwrap()).collect();
+        assert_eq!(labels, ["access_token", "id_token"]);
+        assert_eq!(n.tokens[1].token, "d.e.f");
+        assert_eq!(n.stripped, ["URL fragment"]);
+    }
+
+    #[test]
+    fn token_response_yields_each_token() {
+        let n = normalize(
+            r#"{"access_token":"a","token_type":"Bearer","expires_in":300,"refresh_token":"r","id_token":"i"}"#,
+        )
+        .unwrap();
+        let labels: Vec<_> = n
+            .tokens
+            .iter()
+            .map(|f| f.label.as_deref().unwrap())
+            .collect();
+        assert_eq!(labels, ["access_token", "id_token", "refresh_token"]);
+        assert_eq!(n.response_fields.len(), 2);
+    }
+
+    #[test]
+    fn blank_input_is_empty() {
+        assert_eq!(normalize("  \"\" ").unwrap_err(), ParseError::Empty);
+    }
+}

@@ -1,0 +1,555 @@
+//! Compact serialisation parsing: JWS (3 segments), JWE (5), unsecured (`alg: none`) and
+//! opaque tokens. Every error names the segment, the byte offset in the token and what was
+//! found there.
+
+use std::fmt;
+
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use serde_json::{Map, Value};
+
+use super::json::{self, ParsedJson};
+
+/// Largest input accepted: a token bigger than this is not a token a server would send.
+pub const MAX_TOKEN_BYTES: usize = 1024 * 1024;
+/// Nested JWTs (`cty: JWT`) are followed this deep and no deeper.
+const MAX_NESTING: usize = 4;
+
+/// Which part of a compact token an error or a value belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Segment {
+    Header,
+    Payload,
+    Signature,
+    EncryptedKey,
+    Iv,
+    Ciphertext,
+    Tag,
+}
+
+impl Segment {
+    fn jws(index: usize) -> Self {
+        [Self::Header, Self::Payload, Self::Signature][index]
+    }
+    fn jwe(index: usize) -> Self {
+        [
+            Self::Header,
+            Self::EncryptedKey,
+            Self::Iv,
+            Self::Ciphertext,
+            Self::Tag,
+        ][index]
+    }
+    fn number(self, jwe: bool) -> usize {
+        match (self, jwe) {
+            (Self::Header, _) => 1,
+            (Self::Payload, _) | (Self::EncryptedKey, _) => 2,
+            (Self::Signature, _) | (Self::Iv, _) => 3,
+            (Self::Ciphertext, _) => 4,
+            (Self::Tag, _) => 5,
+        }
+    }
+}
+
+impl fmt::Display for Segment {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Header => "header",
+            Self::Payload => "payload",
+            Self::Signature => "signature",
+            Self::EncryptedKey => "encrypted key",
+            Self::Iv => "initialization vector",
+            Self::Ciphertext => "ciphertext",
+            Self::Tag => "authentication tag",
+        })
+    }
+}
+
+/// Why a pasted string could not be read as a token.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ParseError {
+    #[error("the input is empty: paste a token")]
+    Empty,
+    #[error("the input is {len} bytes; tokens over {max} bytes (1 MiB) are refused")]
+    TooLarge { len: usize, max: usize },
+    #[error("the input has more than 5 dot-separated segments; a JWS has 3 and a JWE has 5")]
+    TooManySegments,
+    #[error(
+        "this looks like a JWT but has {count} segments; a JWS has 3 (header.payload.signature) and a JWE has 5"
+    )]
+    SegmentCount { count: usize },
+    #[error("{segment} (segment {number}) is empty at byte {offset}")]
+    EmptySegment {
+        segment: Segment,
+        number: usize,
+        offset: usize,
+    },
+    #[error(
+        "{segment} (segment {number}) is not base64url: {found} at byte {offset} of the token{hint}"
+    )]
+    Base64 {
+        segment: Segment,
+        number: usize,
+        offset: usize,
+        found: String,
+        hint: String,
+    },
+    #[error(
+        "{segment} (segment {number}) decodes to something that is not JSON: {message} at byte {offset} of the decoded {segment}"
+    )]
+    Json {
+        segment: Segment,
+        number: usize,
+        offset: usize,
+        message: String,
+    },
+    #[error("{segment} (segment {number}) is JSON but not an object: found {found}")]
+    NotAnObject {
+        segment: Segment,
+        number: usize,
+        found: &'static str,
+    },
+}
+
+impl ParseError {
+    /// The byte offset into the token, when the error has one (the window highlights it).
+    #[must_use]
+    pub fn token_offset(&self) -> Option<usize> {
+        match self {
+            Self::Base64 { offset, .. } | Self::EmptySegment { offset, .. } => Some(*offset),
+            _ => None,
+        }
+    }
+}
+
+/// A parsed token. Decoding never verifies anything: that is `diagnose`'s and `jose`'s job.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Token {
+    Jws(Jws),
+    Jwe(Jwe),
+    Opaque(Opaque),
+}
+
+/// A compact JWS (or unsecured JWT when `alg` is `none`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Jws {
+    pub header: Map<String, Value>,
+    pub payload: Payload,
+    pub signature: Vec<u8>,
+    /// The exact ASCII `header.payload` the signature covers.
+    pub signing_input: String,
+    /// Segment lengths in the token as received, for display.
+    pub segment_lengths: [usize; 3],
+    /// Member names that appear twice, as JSON paths prefixed by `header` or `payload`.
+    pub duplicates: Vec<String>,
+    /// The inner token when `cty` is `JWT` and the payload parses as one.
+    pub nested: Option<Box<Token>>,
+}
+
+impl Jws {
+    /// The header's `alg` when it is a string.
+    #[must_use]
+    pub fn alg(&self) -> Option<&str> {
+        self.header.get("alg").and_then(Value::as_str)
+    }
+
+    /// `alg: none` in any letter case: no signature at all (RFC 7519 §6).
+    #[must_use]
+    pub fn is_unsecured(&self) -> bool {
+        self.alg().is_some_and(|a| a.eq_ignore_ascii_case("none"))
+    }
+
+    /// The claims when the payload is a JSON object.
+    #[must_use]
+    pub fn claims(&self) -> Option<&Map<String, Value>> {
+        match &self.payload {
+            Payload::Json(Value::Object(map)) => Some(map),
+            _ => None,
+        }
+    }
+}
+
+/// What the payload of a JWS decodes to.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Payload {
+    /// Any JSON value; a JWT has an object here.
+    Json(Value),
+    /// UTF-8 that is not JSON (a nested JWT's compact form lands here too).
+    Text(String),
+    /// Bytes that are not UTF-8.
+    Binary(Vec<u8>),
+}
+
+/// A compact JWE: only the protected header can be read without the key.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Jwe {
+    pub header: Map<String, Value>,
+    pub duplicates: Vec<String>,
+    /// Decoded lengths in bytes: encrypted key, IV, ciphertext, tag.
+    pub encrypted_key_len: usize,
+    pub iv_len: usize,
+    pub ciphertext_len: usize,
+    pub tag_len: usize,
+}
+
+/// Anything that is not a JWT: shown by length and alphabet, introspected by the server.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Opaque {
+    pub length: usize,
+    pub charset: Charset,
+}
+
+/// The alphabet an opaque token is written in, which often tells its format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Charset {
+    Hex,
+    Base64url,
+    Base64,
+    Ascii,
+    Unicode,
+}
+
+impl Charset {
+    #[must_use]
+    pub fn describe(self) -> &'static str {
+        match self {
+            Self::Hex => "hexadecimal",
+            Self::Base64url => "base64url characters (A-Z a-z 0-9 - _)",
+            Self::Base64 => "base64 characters (A-Z a-z 0-9 + / =)",
+            Self::Ascii => "printable ASCII",
+            Self::Unicode => "includes non-ASCII characters",
+        }
+    }
+}
+
+/// Parses one already-normalised token string.
+pub fn parse(token: &str) -> Result<Token, ParseError> {
+    parse_nested(token, 0)
+}
+
+fn parse_nested(token: &str, depth: usize) -> Result<Token, ParseError> {
+    if token.is_empty() {
+        return Err(ParseError::Empty);
+    }
+    if token.len() > MAX_TOKEN_BYTES {
+        return Err(ParseError::TooLarge {
+            len: token.len(),
+            max: MAX_TOKEN_BYTES,
+        });
+    }
+    // One linear pass; stop counting as soon as the shape is impossible.
+    let mut dots = [0usize; 4];
+    let mut count = 0;
+    for (i, b) in token.bytes().enumerate() {
+        if b == b'.' {
+            if count == dots.len() {
+                return if looks_like_jwt(token) {
+                    Err(ParseError::TooManySegments)
+                } else {
+                    Ok(opaque(token))
+                };
+            }
+            dots[count] = i;
+            count += 1;
+        }
+    }
+    let segments = count + 1;
+    if !looks_like_jwt(token) {
+        return Ok(opaque(token));
+    }
+    let mut bounds = Vec::with_capacity(segments);
+    let mut start = 0;
+    for &dot in &dots[..count] {
+        bounds.push((start, dot));
+        start = dot + 1;
+    }
+    bounds.push((start, token.len()));
+    match segments {
+        3 => parse_jws(token, &bounds, depth).map(Token::Jws),
+        5 => parse_jwe(token, &bounds).map(Token::Jwe),
+        _ => Err(ParseError::SegmentCount { count: segments }),
+    }
+}
+
+/// A JWT header is a JSON object, so its base64url starts with `eyJ` (`{"`), or with `ew`
+/// (`{` then a line break or space, as in RFC 7515 A.1).
+fn looks_like_jwt(token: &str) -> bool {
+    let first = token.split('.').next().unwrap_or("");
+    first.starts_with("eyJ") || first.starts_with("ew") || first.starts_with("eyA")
+}
+
+fn opaque(token: &str) -> Token {
+    let bytes = token.as_bytes();
+    let charset = if !token.is_ascii() {
+        Charset::Unicode
+    } else if bytes.iter().all(u8::is_ascii_hexdigit) {
+        Charset::Hex
+    } else if bytes
+        .iter()
+        .all(|b| b.is_ascii_alphanumeric() || *b == b'-' || *b == b'_' || *b == b'.')
+    {
+        Charset::Base64url
+    } else if bytes
+        .iter()
+        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'='))
+    {
+        Charset::Base64
+    } else {
+        Charset::Ascii
+    };
+    Token::Opaque(Opaque {
+        length: token.chars().count(),
+        charset,
+    })
+}
+
+fn parse_jws(token: &str, bounds: &[(usize, usize)], depth: usize) -> Result<Jws, ParseError> {
+    let segment = |i: usize| {
+        let (s, e) = bounds[i];
+        (Segment::jws(i), s, &token[s..e])
+    };
+    let (seg, start, text) = segment(0);
+    let header_json = decode_json(seg, 1, start, text)?;
+    let header = into_object(seg, 1, header_json.value)?;
+    let mut duplicates = prefixed("header", header_json.duplicates);
+
+    let (seg, start, text) = segment(1);
+    // RFC 7515 allows an empty payload (detached content); it is shown as empty text.
+    let payload_bytes = decode_b64(seg, 2, start, text, true)?;
+    let (payload, payload_dups) = payload_from_bytes(payload_bytes);
+    duplicates.extend(prefixed("payload", payload_dups));
+
+    let (seg, start, text) = segment(2);
+    let signature = decode_b64(seg, 3, start, text, true)?;
+
+    let nested = match (&payload, header.get("cty").and_then(Value::as_str)) {
+        (Payload::Text(inner), Some(cty))
+            if cty.eq_ignore_ascii_case("JWT") && depth < MAX_NESTING =>
+        {
+            parse_nested(inner.trim(), depth + 1).ok().map(Box::new)
+        }
+        _ => None,
+    };
+
+    Ok(Jws {
+        header,
+        payload,
+        signature,
+        signing_input: token[..bounds[1].1].to_string(),
+        segment_lengths: [
+            bounds[0].1 - bounds[0].0,
+            bounds[1].1 - bounds[1].0,
+            bounds[2].1 - bounds[2].0,
+        ],
+        duplicates,
+        nested,
+    })
+}
+
+fn parse_jwe(token: &str, bounds: &[(usize, usize)]) -> Result<Jwe, ParseError> {
+    let mut lengths = [0usize; 5];
+    let mut header = None;
+    for (i, &(s, e)) in bounds.iter().enumerate() {
+        let seg = Segment::jwe(i);
+        let number = seg.number(true);
+        if i == 0 {
+            let parsed = decode_json(seg, number, s, &token[s..e])?;
+            header = Some(parsed);
+        } else {
+            // The encrypted key is empty for direct encryption (`alg: dir`), and the
+            // IV and tag are empty for some algorithms.
+            lengths[i] = decode_b64(seg, number, s, &token[s..e], true)?.len();
+        }
+    }
+    let parsed = header.expect("segment 1 is always parsed first");
+    let header = into_object(Segment::Header, 1, parsed.value)?;
+    Ok(Jwe {
+        header,
+        duplicates: prefixed("header", parsed.duplicates),
+        encrypted_key_len: lengths[1],
+        iv_len: lengths[2],
+        ciphertext_len: lengths[3],
+        tag_len: lengths[4],
+    })
+}
+
+fn prefixed(prefix: &str, paths: Vec<String>) -> Vec<String> {
+    paths
+        .into_iter()
+        .map(|p| format!("{prefix}{}", p.trim_start_matches('$')))
+        .collect()
+}
+
+fn payload_from_bytes(bytes: Vec<u8>) -> (Payload, Vec<String>) {
+    if let Ok(parsed) = json::parse(&bytes) {
+        return (Payload::Json(parsed.value), parsed.duplicates);
+    }
+    match String::from_utf8(bytes) {
+        Ok(text) => (Payload::Text(text), Vec::new()),
+        Err(err) => (Payload::Binary(err.into_bytes()), Vec::new()),
+    }
+}
+
+fn decode_json(
+    segment: Segment,
+    number: usize,
+    start: usize,
+    text: &str,
+) -> Result<ParsedJson, ParseError> {
+    let bytes = decode_b64(segment, number, start, text, false)?;
+    json::parse(&bytes).map_err(|e| ParseError::Json {
+        segment,
+        number,
+        offset: e.offset,
+        message: e.message,
+    })
+}
+
+fn into_object(
+    segment: Segment,
+    number: usize,
+    value: Value,
+) -> Result<Map<String, Value>, ParseError> {
+    match value {
+        Value::Object(map) => Ok(map),
+        other => Err(ParseError::NotAnObject {
+            segment,
+            number,
+            found: json_type(&other),
+        }),
+    }
+}
+
+/// The JSON type of a value, in words.
+#[must_use]
+pub fn json_type(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// Strict base64url without padding (RFC 7515 §2): the error names the first bad character.
+fn decode_b64(
+    segment: Segment,
+    number: usize,
+    start: usize,
+    text: &str,
+    allow_empty: bool,
+) -> Result<Vec<u8>, ParseError> {
+    if text.is_empty() && !allow_empty {
+        return Err(ParseError::EmptySegment {
+            segment,
+            number,
+            offset: start,
+        });
+    }
+    let bad = |offset: usize, found: String, hint: &str| ParseError::Base64 {
+        segment,
+        number,
+        offset: start + offset,
+        found,
+        hint: hint.to_string(),
+    };
+    for (i, c) in text.char_indices() {
+        if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+            continue;
+        }
+        let hint = match c {
+            '=' => "; base64url in JWTs has no '=' padding",
+            '+' | '/' => "; this is standard base64, JWTs use '-' and '_' instead of '+' and '/'",
+            c if c.is_whitespace() => "; remove line breaks and spaces from the token",
+            _ => "",
+        };
+        return Err(bad(i, describe_char(c), hint));
+    }
+    if text.len() % 4 == 1 {
+        return Err(bad(
+            text.len() - 1,
+            format!("a length of {} characters", text.len()),
+            "; a base64url length is never 1 more than a multiple of 4 (truncated or extra character?)",
+        ));
+    }
+    URL_SAFE_NO_PAD.decode(text).map_err(|e| match e {
+        base64::DecodeError::InvalidLastSymbol { offset, symbol, .. } => bad(
+            offset,
+            format!(
+                "final character {:?} with non-zero unused bits",
+                symbol as char
+            ),
+            "; the segment was probably truncated or altered",
+        ),
+        other => bad(0, other.to_string(), ""),
+    })
+}
+
+/// A character as a user can see it, with its code point when it is invisible.
+#[must_use]
+pub fn describe_char(c: char) -> String {
+    let name = match c {
+        ' ' => "a space",
+        '\n' => "a line break",
+        '\r' => "a carriage return",
+        '\t' => "a tab",
+        c if c.is_whitespace() => "a whitespace character",
+        c if c.is_control() => "a control character",
+        c if !c.is_ascii() => "a non-ASCII character",
+        c => return format!("character '{c}'"),
+    };
+    format!("{name} (U+{:04X})", c as u32)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn jws_segments_and_signing_input() {
+        let token = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhIn0.c2ln";
+        let Token::Jws(jws) = parse(token).unwrap() else {
+            panic!("not a JWS")
+        };
+        assert_eq!(jws.alg(), Some("HS256"));
+        assert_eq!(jws.claims().unwrap()["sub"], "a");
+        assert_eq!(jws.signature, b"sig");
+        assert_eq!(jws.signing_input, "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhIn0");
+    }
+
+    #[test]
+    fn padding_is_refused_with_its_offset() {
+        let err = parse("eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhIn0=.c2ln").unwrap_err();
+        assert_eq!(err.token_offset(), Some(36));
+        assert!(err.to_string().contains("no '=' padding"), "{err}");
+        assert!(err.to_string().contains("payload (segment 2)"), "{err}");
+    }
+
+    #[test]
+    fn opaque_tokens_report_their_alphabet() {
+        assert_eq!(
+            parse("2YotnFZFEjr1zCsicMWpAA").unwrap(),
+            Token::Opaque(Opaque {
+                length: 22,
+                charset: Charset::Base64url
+            })
+        );
+        assert!(matches!(
+            parse("deadbeef").unwrap(),
+            Token::Opaque(Opaque {
+                charset: Charset::Hex,
+                ..
+            })
+        ));
+    }
+
+    #[test]
+    fn too_many_segments_stops_early() {
+        let token = format!("eyJhbGciOiJub25lIn0{}", ".a".repeat(100_000));
+        assert_eq!(parse(&token).unwrap_err(), ParseError::TooManySegments);
+    }
+}

@@ -1,0 +1,185 @@
+//! NumericDate reading and the human forms of instants and durations that the report shows.
+
+use chrono::{DateTime, Local, TimeZone, Utc};
+use serde_json::Value;
+
+/// Latest instant accepted as a NumericDate: 9999-12-31T23:59:59Z. Anything later is a
+/// mistake (milliseconds instead of seconds, most often) and chrono could not show it.
+const MAX_NUMERIC_DATE: f64 = 253_402_300_799.0;
+
+/// A date claim as found in the token: present, absent, or present but unusable. A string
+/// `exp` is malformed, never absent — treating it as absent would hide a broken token.
+#[derive(Debug, Clone, PartialEq)]
+pub enum DateClaim {
+    Absent,
+    Present(i64),
+    Malformed(String),
+}
+
+impl DateClaim {
+    /// Reads claim `name` from a claims map.
+    #[must_use]
+    pub fn read(claims: Option<&serde_json::Map<String, Value>>, name: &str) -> Self {
+        match claims.and_then(|c| c.get(name)) {
+            None => Self::Absent,
+            Some(v) => Self::from_value(v),
+        }
+    }
+
+    #[must_use]
+    pub fn from_value(value: &Value) -> Self {
+        let Value::Number(n) = value else {
+            return Self::Malformed(format!(
+                "is {}, not a number of seconds since 1970",
+                super::parse::json_type(value)
+            ));
+        };
+        let Some(f) = n.as_f64() else {
+            return Self::Malformed("is not a representable number".into());
+        };
+        if f < 0.0 {
+            return Self::Malformed(format!("is negative ({n}), before 1970"));
+        }
+        if n.as_u64().is_none() && n.as_f64().is_some_and(|f| f > u64::MAX as f64) {
+            return Self::Malformed(format!("({n}) is beyond any representable date"));
+        }
+        if f > MAX_NUMERIC_DATE {
+            let hint = if f / 1000.0 <= MAX_NUMERIC_DATE {
+                " (milliseconds instead of seconds?)"
+            } else {
+                ""
+            };
+            return Self::Malformed(format!("({n}) is after the year 9999{hint}"));
+        }
+        // NumericDate may have a fraction (RFC 7519 §2); whole seconds are what we compare.
+        Self::Present(f.floor() as i64)
+    }
+
+    #[must_use]
+    pub fn instant(&self) -> Option<i64> {
+        match self {
+            Self::Present(t) => Some(*t),
+            _ => None,
+        }
+    }
+}
+
+/// An instant in the three forms a person wants: UTC, local time and relative to now.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct HumanTime {
+    pub unix: i64,
+    pub utc: String,
+    pub local: String,
+    pub relative: String,
+}
+
+impl HumanTime {
+    #[must_use]
+    pub fn new(unix: i64, now: i64) -> Self {
+        let utc = Utc.timestamp_opt(unix, 0).single();
+        Self {
+            unix,
+            utc: utc.map_or_else(
+                || unix.to_string(),
+                |t| t.format("%Y-%m-%d %H:%M:%S UTC").to_string(),
+            ),
+            local: utc.map_or_else(
+                || unix.to_string(),
+                |t: DateTime<Utc>| {
+                    t.with_timezone(&Local)
+                        .format("%Y-%m-%d %H:%M:%S %:z")
+                        .to_string()
+                },
+            ),
+            relative: relative(unix - now),
+        }
+    }
+}
+
+/// "in 4 min 3 s", "2 h ago", "now".
+#[must_use]
+pub fn relative(delta: i64) -> String {
+    match delta {
+        0 => "now".to_string(),
+        d if d > 0 => format!("in {}", duration(d.unsigned_abs())),
+        d => format!("{} ago", duration(d.unsigned_abs())),
+    }
+}
+
+/// A duration with its two largest units: "4 min 3 s", "2 h 5 min", "3 d 4 h", "12 s".
+#[must_use]
+pub fn duration(seconds: u64) -> String {
+    const UNITS: [(u64, &str); 5] = [
+        (365 * 86_400, "y"),
+        (86_400, "d"),
+        (3_600, "h"),
+        (60, "min"),
+        (1, "s"),
+    ];
+    if seconds == 0 {
+        return "0 s".to_string();
+    }
+    let Some(first) = UNITS.iter().position(|(size, _)| seconds >= *size) else {
+        return "0 s".to_string();
+    };
+    let (size, name) = UNITS[first];
+    let major = seconds / size;
+    let rest = seconds % size;
+    match UNITS.get(first + 1) {
+        Some((minor_size, minor_name)) if rest / minor_size > 0 => {
+            format!("{major} {name} {} {minor_name}", rest / minor_size)
+        }
+        _ => format!("{major} {name}"),
+    }
+}
+
+/// Seconds since 1970 now, from the system clock.
+#[must_use]
+pub fn now_unix() -> i64 {
+    Utc::now().timestamp()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn durations_read_like_speech() {
+        assert_eq!(duration(243), "4 min 3 s");
+        assert_eq!(duration(7200), "2 h");
+        assert_eq!(duration(7260), "2 h 1 min");
+        assert_eq!(duration(59), "59 s");
+        assert_eq!(relative(-7200), "2 h ago");
+        assert_eq!(relative(243), "in 4 min 3 s");
+    }
+
+    #[test]
+    fn wrong_types_are_malformed_not_absent() {
+        for bad in [
+            json!("1300819380"),
+            json!(null),
+            json!(-1),
+            json!(1e300),
+            json!(18446744073709551616.0),
+            json!([1]),
+        ] {
+            assert!(
+                matches!(DateClaim::from_value(&bad), DateClaim::Malformed(_)),
+                "{bad}"
+            );
+        }
+        assert_eq!(
+            DateClaim::from_value(&json!(1300819380.5)),
+            DateClaim::Present(1300819380)
+        );
+    }
+
+    #[test]
+    fn milliseconds_get_a_hint() {
+        let DateClaim::Malformed(why) = DateClaim::from_value(&json!(1700000000000u64)) else {
+            panic!()
+        };
+        assert!(why.contains("milliseconds"), "{why}");
+    }
+}

@@ -1,0 +1,307 @@
+//! `tokenscope inspect` as a user runs it: the real binary, its JSON, its text and its exit
+//! status.
+
+mod util;
+
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use serde_json::{Value, json};
+use util::{fixture, tokenscope};
+
+/// RFC 7519 §3.1: exp 1300819380 (2011-03-22 18:43:00 UTC).
+const EXP: i64 = 1_300_819_380;
+
+fn jwt(header: Value, claims: Value) -> String {
+    format!(
+        "{}.{}.c2ln",
+        URL_SAFE_NO_PAD.encode(header.to_string()),
+        URL_SAFE_NO_PAD.encode(claims.to_string())
+    )
+}
+
+fn check<'a>(report: &'a Value, id: &str) -> &'a Value {
+    report["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == id)
+        .unwrap_or_else(|| panic!("no check {id} in {report:#}"))
+}
+
+#[test]
+fn json_report_for_a_valid_jws() {
+    let now = (EXP - 380).to_string();
+    let run = tokenscope(
+        &[
+            "inspect",
+            "--json",
+            "--now",
+            &now,
+            &fixture("rfc7515-a1-hs256.jwt"),
+        ],
+        "",
+    );
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    let r = run.json();
+    assert_eq!(r["kind"], "jws");
+    assert_eq!(r["header"]["alg"], "HS256");
+    assert_eq!(r["payload"]["iss"], "joe");
+    assert_eq!(r["signature"]["status"], "unverified");
+    assert_eq!(r["lifetime"]["state"], "valid");
+    assert_eq!(r["lifetime"]["expires_in_seconds"], 380);
+    assert_eq!(check(&r, "exp")["status"], "pass");
+    assert_eq!(check(&r, "signature")["status"], "info");
+    // Not asked for: info, never pass.
+    assert_eq!(check(&r, "aud")["status"], "info");
+    assert_eq!(check(&r, "iss")["status"], "info");
+}
+
+#[test]
+fn expired_token_fails_with_a_hint_and_exit_1() {
+    let now = (EXP + 180).to_string();
+    let run = tokenscope(
+        &["inspect", "--json", "--now", &now, "-"],
+        &fixture("rfc7519-s3.1.jwt"),
+    );
+    assert_eq!(run.status, 1);
+    let r = run.json();
+    assert_eq!(r["lifetime"]["state"], "expired");
+    let exp = check(&r, "exp");
+    assert_eq!(exp["status"], "fail");
+    assert_eq!(exp["message"], "the token expired 3 min ago");
+    assert!(exp["hint"].as_str().unwrap().contains("refresh"));
+}
+
+#[test]
+fn within_leeway_is_a_warning_not_a_failure() {
+    let now = (EXP + 30).to_string();
+    let run = tokenscope(
+        &[
+            "inspect",
+            "--json",
+            "--now",
+            &now,
+            &fixture("rfc7519-s3.1.jwt"),
+        ],
+        "",
+    );
+    assert_eq!(run.status, 0);
+    assert_eq!(check(&run.json(), "exp")["status"], "warn");
+    let run = tokenscope(
+        &[
+            "inspect",
+            "--json",
+            "--now",
+            &now,
+            "--leeway",
+            "0",
+            &fixture("rfc7519-s3.1.jwt"),
+        ],
+        "",
+    );
+    assert_eq!(run.status, 1);
+}
+
+#[test]
+fn audience_and_issuer_mismatch_show_both_values() {
+    let token = jwt(
+        json!({"alg": "RS256", "typ": "at+jwt"}),
+        json!({"iss": "https://issuer.example/", "aud": "api://orders", "exp": EXP, "scope": "read"}),
+    );
+    let now = (EXP - 100).to_string();
+    let run = tokenscope(
+        &[
+            "inspect",
+            "--json",
+            "--now",
+            &now,
+            "--aud",
+            "api://billing",
+            "--iss",
+            "https://issuer.example",
+            "--scope",
+            "read write",
+            &token,
+        ],
+        "",
+    );
+    assert_eq!(run.status, 1);
+    let r = run.json();
+    let aud = check(&r, "aud");
+    assert_eq!(aud["status"], "fail");
+    let msg = aud["message"].as_str().unwrap();
+    assert!(
+        msg.contains("api://orders") && msg.contains("api://billing"),
+        "{msg}"
+    );
+    assert!(aud["hint"].as_str().unwrap().contains("another API"));
+    let iss = check(&r, "iss")["message"].as_str().unwrap().to_string();
+    assert!(iss.contains("trailing '/'"), "{iss}");
+    let scope = check(&r, "scope");
+    assert_eq!(scope["status"], "fail");
+    assert!(scope["message"].as_str().unwrap().contains("\"write\""));
+    assert_eq!(r["token_type"], "access_token");
+}
+
+#[test]
+fn matching_expectations_pass() {
+    let token = jwt(
+        json!({"alg": "RS256"}),
+        json!({"iss": "https://i.example", "aud": ["a", "api"], "exp": EXP, "scp": ["read", "write"]}),
+    );
+    let now = (EXP - 100).to_string();
+    let run = tokenscope(
+        &[
+            "inspect",
+            "--json",
+            "--now",
+            &now,
+            "--aud",
+            "api",
+            "--iss",
+            "https://i.example",
+            "--scope",
+            "write",
+            &token,
+        ],
+        "",
+    );
+    assert_eq!(run.status, 0, "{}", run.stdout);
+    let r = run.json();
+    for id in ["aud", "iss", "scope"] {
+        assert_eq!(check(&r, id)["status"], "pass", "{id}");
+    }
+}
+
+#[test]
+fn authorization_header_on_stdin_is_stripped_and_said() {
+    let input = format!("  Authorization: Bearer {}\n", fixture("rfc7519-s3.1.jwt"));
+    let run = tokenscope(&["inspect", "--json", "--now", "0"], &input);
+    let r = run.json();
+    assert_eq!(r["kind"], "jws");
+    let stripped = r["input"]["stripped"].as_array().unwrap();
+    assert!(
+        stripped.iter().any(|s| s == "\"Bearer\" scheme"),
+        "{stripped:?}"
+    );
+}
+
+#[test]
+fn token_response_gives_one_report_per_token() {
+    let response = json!({
+        "access_token": "2YotnFZFEjr1zCsicMWpAA",
+        "token_type": "Bearer",
+        "id_token": fixture("rfc7519-s3.1.jwt"),
+        "refresh_token": "tGzv3JOkF0XG5Qx2TlKWIA",
+    });
+    let run = tokenscope(&["inspect", "--json", "--now", "0"], &response.to_string());
+    assert_eq!(run.status, 0, "{}", run.stdout);
+    let reports = run.json();
+    let labels: Vec<&str> = reports
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["input"]["label"].as_str().unwrap())
+        .collect();
+    assert_eq!(labels, ["access_token", "id_token", "refresh_token"]);
+    assert_eq!(reports[0]["kind"], "opaque");
+    assert_eq!(reports[0]["opaque"]["length"], 22);
+    assert_eq!(reports[1]["kind"], "jws");
+}
+
+#[test]
+fn malformed_token_exits_2_with_position() {
+    let token = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhIn0=.c2ln";
+    let run = tokenscope(&["inspect", "--json", token], "");
+    assert_eq!(run.status, 2);
+    let r = run.json();
+    assert_eq!(r["ok"], false);
+    assert_eq!(r["offset"], 36);
+    assert!(r["error"].as_str().unwrap().contains("payload (segment 2)"));
+
+    let run = tokenscope(&["inspect", token], "");
+    assert_eq!(run.status, 2);
+    assert!(run.stdout.contains("no '=' padding"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains('^'),
+        "a caret points at the byte:\n{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn unsecured_jwe_and_opaque_kinds() {
+    let run = tokenscope(
+        &["inspect", "--json", &fixture("rfc7515-a5-unsecured.jwt")],
+        "",
+    );
+    assert_eq!(run.status, 1);
+    assert_eq!(run.json()["kind"], "unsecured");
+    assert_eq!(run.json()["signature"]["status"], "not_signed");
+
+    let run = tokenscope(&["inspect", "--json", &fixture("rfc7516-a2-jwe.jwt")], "");
+    assert_eq!(run.status, 0);
+    assert_eq!(run.json()["kind"], "jwe");
+    assert_eq!(run.json()["header"]["enc"], "A128CBC-HS256");
+
+    let run = tokenscope(
+        &["inspect", "--json", "8f14e45fceea167a5a36dedd4bea2543"],
+        "",
+    );
+    assert_eq!(run.json()["kind"], "opaque");
+    assert_eq!(run.json()["opaque"]["charset"], "hex");
+}
+
+#[test]
+fn malformed_dates_fail_instead_of_vanishing() {
+    for bad in [
+        json!("1300819380"),
+        json!(null),
+        json!(-5),
+        json!(1e300),
+        json!(18446744073709551616.0f64),
+    ] {
+        let token = jwt(json!({"alg": "HS256"}), json!({"exp": bad, "iat": bad}));
+        let run = tokenscope(&["inspect", "--json", &token], "");
+        assert_eq!(run.status, 1, "exp {bad}: {}", run.stderr);
+        let r = run.json();
+        assert_eq!(check(&r, "exp")["status"], "fail", "exp {bad}");
+        assert_eq!(check(&r, "iat")["status"], "fail", "iat {bad}");
+        assert_eq!(r["lifetime"]["state"], "invalid");
+    }
+}
+
+#[test]
+fn human_output_reads_like_a_report() {
+    let now = (EXP + 7200).to_string();
+    let run = tokenscope(
+        &["inspect", "--now", &now, &fixture("rfc7519-s3.1.jwt")],
+        "",
+    );
+    assert_eq!(run.status, 1);
+    let text = &run.stdout;
+    assert!(text.contains("2011-03-22 18:43:00 UTC"), "{text}");
+    assert!(text.contains("2 h ago"), "{text}");
+    assert!(text.contains("✗ exp"), "{text}");
+    assert!(
+        text.contains("→ request a new token or refresh it"),
+        "{text}"
+    );
+    assert!(!text.contains('\x1b'), "no colour when not a terminal");
+    // Failing checks come first.
+    let first_check = text
+        .split("Checks\n")
+        .nth(1)
+        .unwrap()
+        .lines()
+        .next()
+        .unwrap();
+    assert!(first_check.contains('✗'), "{first_check}");
+}
+
+#[test]
+fn no_token_and_a_terminal_is_usage_error_but_empty_stdin_is_empty() {
+    let run = tokenscope(&["inspect"], "");
+    assert_eq!(run.status, 2);
+    assert!(run.stderr.contains("empty"), "{}", run.stderr);
+}
