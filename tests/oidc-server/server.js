@@ -19,6 +19,11 @@ import { createServer } from 'node:http';
 
 import Provider, { errors } from 'oidc-provider';
 
+// stdout carries only the READY line: oidc-provider prints its notices with
+// console.info (stdout), send them to stderr with the warnings.
+console.info = console.error;
+console.log = console.error;
+
 const KEYSET = process.env.KEYSET || 'a';
 const PORT = Number.parseInt(process.env.PORT || '0', 10);
 
@@ -209,6 +214,8 @@ server.listen(PORT, '127.0.0.1', () => {
   provider.on('server_error', (ctx, err) => console.error('oidc-server: server_error', err));
   server.on('request', provider.callback());
   process.stdout.write(`READY ${issuer}\n`);
+  // Nobody may read stdout any more (the test harness may close it).
+  process.stdout.on('error', () => {});
 });
 
 for (const sig of ['SIGINT', 'SIGTERM']) {

@@ -1,0 +1,38 @@
+//! Keys and signature verification. Pure and synchronous: fetching keys is `oauth`'s job.
+
+use std::fmt;
+
+/// Where the verification key comes from, as the user gave it.
+#[derive(Clone, PartialEq, Eq)]
+pub enum KeySource {
+    /// An HMAC secret as text.
+    Secret(String),
+    /// An HMAC secret as base64 or base64url.
+    SecretBase64(String),
+    /// PEM (SPKI, PKCS#1, certificate, private key), a JWK or a JWKS, as text.
+    KeyText(String),
+    /// A JWKS to fetch.
+    JwksUrl(String),
+    /// An issuer: OIDC discovery, then RFC 8414, then its `jwks_uri`.
+    Issuer(String),
+}
+
+impl KeySource {
+    /// A short description that never contains a secret.
+    #[must_use]
+    pub fn describe(&self) -> String {
+        match self {
+            Self::Secret(s) | Self::SecretBase64(s) => format!("HMAC secret ({} characters)", s.chars().count()),
+            Self::KeyText(_) => "key text (PEM, JWK or JWKS)".to_string(),
+            Self::JwksUrl(u) => format!("JWKS at {u}"),
+            Self::Issuer(i) => format!("issuer {i}"),
+        }
+    }
+}
+
+// Secrets must never reach a log line or a panic message.
+impl fmt::Debug for KeySource {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.describe())
+    }
+}

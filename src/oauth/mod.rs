@@ -1,0 +1,3 @@
+//! Talking to authorization servers: HTTP, discovery and JWKS. Async, reqwest with rustls.
+
+pub mod discovery;
