@@ -4,7 +4,9 @@ use clap::Args;
 use serde_json::json;
 
 use super::{Status, human, out, read_token_arg};
-use crate::token::{self, DEFAULT_LEEWAY, Options, ParseError, parse, time};
+use crate::jose::KeySource;
+use crate::oauth::discovery::KeyResolver;
+use crate::token::{self, DEFAULT_LEEWAY, Options, ParseError, Token, parse, time};
 
 #[derive(Debug, Args)]
 pub struct InspectArgs {
@@ -28,6 +30,61 @@ pub struct InspectArgs {
     /// A scope the token must grant; repeat or separate with spaces.
     #[arg(long = "scope", value_name = "S")]
     pub scope: Vec<String>,
+    #[command(flatten)]
+    pub key: KeyArgs,
+}
+
+/// Where the verification key comes from: at most one.
+#[derive(Debug, Args)]
+#[group(multiple = false)]
+pub struct KeyArgs {
+    /// HMAC secret as text (visible in the process list: prefer --secret-env).
+    #[arg(long, value_name = "TEXT")]
+    pub secret: Option<String>,
+    /// Name of an environment variable holding the HMAC secret.
+    #[arg(long, value_name = "VAR")]
+    pub secret_env: Option<String>,
+    /// HMAC secret as base64 or base64url.
+    #[arg(long, value_name = "B64")]
+    pub secret_base64: Option<String>,
+    /// A key file: PEM (public key, certificate or private key), JWK or JWKS.
+    #[arg(long, value_name = "FILE")]
+    pub key: Option<std::path::PathBuf>,
+    /// Fetch the JWKS at this URL.
+    #[arg(long, value_name = "URL")]
+    pub jwks_url: Option<String>,
+    /// Discover the issuer's JWKS (OIDC discovery, then RFC 8414).
+    #[arg(long, value_name = "ISSUER")]
+    pub discover: Option<String>,
+    /// Also try a key embedded in the token header (jwk, x5c). Proves nothing about the issuer.
+    #[arg(long)]
+    pub use_embedded_key: bool,
+}
+
+impl KeyArgs {
+    fn source(&self) -> Result<Option<KeySource>, String> {
+        Ok(Some(if let Some(s) = &self.secret {
+            KeySource::Secret(s.clone())
+        } else if let Some(var) = &self.secret_env {
+            KeySource::Secret(
+                std::env::var(var).map_err(|_| format!("environment variable {var} is not set"))?,
+            )
+        } else if let Some(s) = &self.secret_base64 {
+            KeySource::SecretBase64(s.clone())
+        } else if let Some(path) = &self.key {
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| format!("cannot read the key file {}: {e}", path.display()))?;
+            KeySource::KeyText(text)
+        } else if let Some(u) = &self.jwks_url {
+            KeySource::JwksUrl(u.clone())
+        } else if let Some(i) = &self.discover {
+            KeySource::Issuer(i.clone())
+        } else if self.use_embedded_key {
+            KeySource::KeyText(r#"{"keys":[]}"#.to_string())
+        } else {
+            return Ok(None);
+        }))
+    }
 }
 
 impl InspectArgs {
@@ -53,6 +110,11 @@ pub fn run(args: &InspectArgs) -> Status {
         Err(msg) => return usage_error(args.json, &msg, None),
     };
     let opts = args.options();
+    let source = match args.key.source() {
+        Ok(s) => s,
+        Err(msg) => return usage_error(args.json, &msg, None),
+    };
+    let verifier = source.map(|s| Verifier::new(s, args.key.use_embedded_key));
     let normalized = match token::normalize(&input) {
         Ok(n) => n,
         Err(e) => return parse_error(args.json, &e, None),
@@ -64,7 +126,16 @@ pub fn run(args: &InspectArgs) -> Status {
         let info = token::input_info(&normalized, found);
         match parse(&found.token) {
             Ok(parsed) => {
-                let report = token::diagnose(&parsed, info, &opts, None);
+                let verdict = match (&verifier, &parsed) {
+                    (Some(v), Token::Jws(jws)) => match v.verify(jws) {
+                        Ok(verdict) => Some(verdict),
+                        Err((code, msg)) => {
+                            return usage_error_with(args.json, &msg, found.label.as_deref(), code);
+                        }
+                    },
+                    _ => None,
+                };
+                let report = token::diagnose(&parsed, info, &opts, verdict.as_ref());
                 if report.has_failure() && status == Status::Ok {
                     status = Status::Rejected;
                 }
@@ -127,7 +198,49 @@ fn parse_error(json_out: bool, e: &ParseError, label: Option<&str>) -> Status {
     Status::BadInput
 }
 
+/// Verifies with one key source on a small runtime of its own; the CLI is one-shot.
+struct Verifier {
+    source: KeySource,
+    resolver: KeyResolver,
+    runtime: Option<tokio::runtime::Runtime>,
+}
+
+impl Verifier {
+    fn new(source: KeySource, use_embedded_key: bool) -> Self {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .ok();
+        Self {
+            source,
+            resolver: KeyResolver::new().use_embedded_key(use_embedded_key),
+            runtime,
+        }
+    }
+
+    fn verify(&self, jws: &token::parse::Jws) -> Result<token::SignatureVerdict, (Status, String)> {
+        let runtime = self.runtime.as_ref().ok_or((
+            Status::Network,
+            "cannot start the async runtime".to_string(),
+        ))?;
+        runtime
+            .block_on(self.resolver.try_verify(jws, &self.source))
+            .map_err(|e| {
+                let code = if e.is_network() {
+                    Status::Network
+                } else {
+                    Status::BadInput
+                };
+                (code, e.to_string())
+            })
+    }
+}
+
 fn usage_error(json_out: bool, msg: &str, label: Option<&str>) -> Status {
+    usage_error_with(json_out, msg, label, Status::BadInput)
+}
+
+fn usage_error_with(json_out: bool, msg: &str, label: Option<&str>, status: Status) -> Status {
     if json_out {
         let mut v = json!({ "ok": false, "error": msg });
         if let Some(label) = label {
@@ -140,5 +253,5 @@ fn usage_error(json_out: bool, msg: &str, label: Option<&str>) -> Status {
     } else {
         eprintln!("tokenscope: {msg}");
     }
-    Status::BadInput
+    status
 }

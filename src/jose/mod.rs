@@ -1,6 +1,13 @@
 //! Keys and signature verification. Pure and synchronous: fetching keys is `oauth`'s job.
 
+mod der;
+pub mod keys;
+pub mod verify;
+
 use std::fmt;
+
+pub use keys::{Key, KeyError};
+pub use verify::{Verification, VerifyOptions, verify};
 
 /// Where the verification key comes from, as the user gave it.
 #[derive(Clone, PartialEq, Eq)]
@@ -22,7 +29,9 @@ impl KeySource {
     #[must_use]
     pub fn describe(&self) -> String {
         match self {
-            Self::Secret(s) | Self::SecretBase64(s) => format!("HMAC secret ({} characters)", s.chars().count()),
+            Self::Secret(s) | Self::SecretBase64(s) => {
+                format!("HMAC secret ({} characters)", s.chars().count())
+            }
             Self::KeyText(_) => "key text (PEM, JWK or JWKS)".to_string(),
             Self::JwksUrl(u) => format!("JWKS at {u}"),
             Self::Issuer(i) => format!("issuer {i}"),

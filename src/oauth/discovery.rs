@@ -1,30 +1,313 @@
-//! OIDC discovery, RFC 8414 metadata and JWKS fetching with an in-memory cache.
+//! OIDC discovery, RFC 8414 metadata and JWKS fetching, with an in-memory cache and a single
+//! refetch when a token names a `kid` the cached JWKS lacks (key rotation).
 
-use crate::jose::KeySource;
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+use super::http::{HttpClient, HttpError};
+use crate::jose::{self, Key, KeyError, KeySource, VerifyOptions};
+use crate::token::compare::difference;
 use crate::token::parse::Jws;
 use crate::token::report::{SignatureStatus, SignatureVerdict};
 
-/// Resolves a `KeySource` to keys (fetching and caching JWKS) and verifies a token with them.
-/// One per process; cheap to share behind an `Arc`.
-#[derive(Debug, Default)]
-pub struct KeyResolver {}
+/// A JWKS is refetched for an unknown kid at most this often, per JWKS URL.
+pub const REFETCH_COOLDOWN: Duration = Duration::from_secs(30);
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DiscoveryError {
+    #[error(transparent)]
+    Http(#[from] HttpError),
+    #[error("{issuer} has no discovery document: {openid} and {oauth} both failed ({reason})")]
+    NotFound {
+        issuer: String,
+        openid: String,
+        oauth: String,
+        reason: String,
+    },
+    #[error("the discovery document at {url} says issuer \"{found}\", not \"{expected}\": {diff}")]
+    IssuerMismatch {
+        url: String,
+        found: String,
+        expected: String,
+        diff: String,
+    },
+    #[error("the discovery document at {url} has no jwks_uri")]
+    NoJwksUri { url: String },
+    #[error("the JWKS at {url} is unusable: {source}")]
+    Jwks { url: String, source: KeyError },
+    #[error("the key is unusable: {0}")]
+    Key(#[from] KeyError),
+}
+
+impl DiscoveryError {
+    /// True when the network or the server failed, rather than the user's input.
+    #[must_use]
+    pub fn is_network(&self) -> bool {
+        matches!(
+            self,
+            Self::Http(_)
+                | Self::NotFound { .. }
+                | Self::Jwks { .. }
+                | Self::NoJwksUri { .. }
+                | Self::IssuerMismatch { .. }
+        )
+    }
+}
+
+/// The parts of authorization server metadata tokenscope uses, plus the whole document.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Metadata {
+    pub issuer: String,
+    pub jwks_uri: Option<String>,
+    /// Where it was found.
+    pub url: String,
+    pub document: Value,
+}
+
+/// Fetches the metadata of `issuer`: OIDC discovery first, then RFC 8414.
+pub async fn discover(http: &HttpClient, issuer: &str) -> Result<Metadata, DiscoveryError> {
+    HttpClient::check_url(issuer)?;
+    let trimmed = issuer.trim_end_matches('/');
+    let openid = format!("{trimmed}/.well-known/openid-configuration");
+    let oauth = rfc8414_url(issuer);
+    let response = match http.get_json(&openid).await {
+        Ok(r) => r,
+        Err(first) => match http.get_json(&oauth).await {
+            Ok(r) => r,
+            Err(HttpError::Status { .. }) | Err(HttpError::NotJson { .. }) => {
+                return Err(DiscoveryError::NotFound {
+                    issuer: issuer.to_string(),
+                    openid,
+                    oauth,
+                    reason: first.to_string(),
+                });
+            }
+            Err(other) => return Err(other.into()),
+        },
+    };
+    let found = response
+        .value
+        .get("issuer")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_string();
+    if found != issuer {
+        return Err(DiscoveryError::IssuerMismatch {
+            url: response.url.clone(),
+            diff: difference(&found, issuer),
+            found,
+            expected: issuer.to_string(),
+        });
+    }
+    Ok(Metadata {
+        issuer: found,
+        jwks_uri: response
+            .value
+            .get("jwks_uri")
+            .and_then(Value::as_str)
+            .map(str::to_string),
+        url: response.url,
+        document: response.value,
+    })
+}
+
+/// RFC 8414 §3.1: the well-known segment goes between the host and the issuer's path.
+fn rfc8414_url(issuer: &str) -> String {
+    match reqwest::Url::parse(issuer) {
+        Ok(url) => {
+            let path = url.path().trim_end_matches('/');
+            let origin = url.origin().ascii_serialization();
+            format!("{origin}/.well-known/oauth-authorization-server{path}")
+        }
+        Err(_) => format!("{issuer}/.well-known/oauth-authorization-server"),
+    }
+}
+
+#[derive(Debug, Clone)]
+struct CachedJwks {
+    keys: Vec<Key>,
+    fetched: Instant,
+}
+
+/// Resolves a `KeySource` to keys (fetching and caching discovery and JWKS in memory only)
+/// and verifies a token with them. One per process; share it behind an `Arc`.
+#[derive(Debug)]
+pub struct KeyResolver {
+    http: HttpClient,
+    cooldown: Duration,
+    jwks: Mutex<HashMap<String, CachedJwks>>,
+    metadata: Mutex<HashMap<String, Metadata>>,
+    options: VerifyOptions,
+}
+
+impl Default for KeyResolver {
+    fn default() -> Self {
+        Self::new()
+    }
+}
 
 impl KeyResolver {
     #[must_use]
     pub fn new() -> Self {
-        Self {}
+        Self::with_cooldown(REFETCH_COOLDOWN)
     }
 
-    /// Verifies `jws` with the key(s) from `source`; never panics, every failure is a verdict.
+    /// A resolver with another refetch cooldown (tests use a short one).
+    #[must_use]
+    pub fn with_cooldown(cooldown: Duration) -> Self {
+        Self {
+            http: HttpClient::new(),
+            cooldown,
+            jwks: Mutex::new(HashMap::new()),
+            metadata: Mutex::new(HashMap::new()),
+            options: VerifyOptions::default(),
+        }
+    }
+
+    /// Also try keys embedded in the token header (shown as proving nothing).
+    #[must_use]
+    pub fn use_embedded_key(mut self, yes: bool) -> Self {
+        self.options.use_embedded_key = yes;
+        self
+    }
+
+    /// Verifies `jws` with the key(s) from `source`; every failure is a verdict.
     pub async fn verify(&self, jws: &Jws, source: &KeySource) -> SignatureVerdict {
-        let _ = jws;
-        SignatureVerdict {
+        self.try_verify(jws, source).await.unwrap_or_else(|e| SignatureVerdict {
             status: SignatureStatus::Unverified,
-            detail: format!("verification with {} is not implemented yet", source.describe()),
-            hint: None,
+            detail: format!("not verified: {e}"),
+            hint: Some(if e.is_network() {
+                "check the URL and that the server is reachable; the error above is what it said".into()
+            } else {
+                "check the key you gave".into()
+            }),
             key: None,
             alg_problem: None,
             warnings: Vec::new(),
+        })
+    }
+
+    /// Like `verify`, but a key that cannot be obtained is an error (the CLI's exit 2 or 3).
+    pub async fn try_verify(
+        &self,
+        jws: &Jws,
+        source: &KeySource,
+    ) -> Result<SignatureVerdict, DiscoveryError> {
+        let jwks_uri = match source {
+            KeySource::Secret(s) => {
+                return Ok(jose::verify(jws, &[jose::keys::hmac_secret(s)?], self.options).verdict);
+            }
+            KeySource::SecretBase64(s) => {
+                return Ok(
+                    jose::verify(jws, &[jose::keys::hmac_secret_base64(s)?], self.options).verdict,
+                );
+            }
+            KeySource::KeyText(t) => {
+                return Ok(jose::verify(
+                    jws,
+                    &jose::keys::from_text(t, "the key given")?,
+                    self.options,
+                )
+                .verdict);
+            }
+            KeySource::JwksUrl(u) => u.clone(),
+            KeySource::Issuer(issuer) => {
+                let metadata = self.metadata(issuer).await?;
+                metadata
+                    .jwks_uri
+                    .ok_or(DiscoveryError::NoJwksUri { url: metadata.url })?
+            }
+        };
+        let keys = self.jwks(&jwks_uri, false).await?;
+        let first = jose::verify(jws, &keys, self.options);
+        let Some(kid) = first.unknown_kid else {
+            return Ok(first.verdict);
+        };
+        let refetched = self.jwks(&jwks_uri, true).await?;
+        let second = jose::verify(jws, &refetched, self.options);
+        let mut verdict = second.verdict;
+        if second.unknown_kid.is_some() {
+            let known: Vec<String> = refetched
+                .iter()
+                .filter_map(|k| k.kid.as_deref())
+                .map(jose::verify::display_kid)
+                .collect();
+            verdict.detail = format!(
+                "no key with kid {} at {jwks_uri} (keys there: {})",
+                jose::verify::display_kid(&kid),
+                if known.is_empty() {
+                    "none".into()
+                } else {
+                    known.join(", ")
+                }
+            );
         }
+        Ok(verdict)
+    }
+
+    async fn metadata(&self, issuer: &str) -> Result<Metadata, DiscoveryError> {
+        if let Some(m) = self.lock_metadata().get(issuer).cloned() {
+            return Ok(m);
+        }
+        let m = discover(&self.http, issuer).await?;
+        self.lock_metadata().insert(issuer.to_string(), m.clone());
+        Ok(m)
+    }
+
+    /// The JWKS at `url`, from the cache unless `refresh` is asked and the cooldown passed.
+    async fn jwks(&self, url: &str, refresh: bool) -> Result<Vec<Key>, DiscoveryError> {
+        if let Some(cached) = self.lock_jwks().get(url).cloned() {
+            let may_refetch = cached.fetched.elapsed() >= self.cooldown;
+            if !refresh || !may_refetch {
+                return Ok(cached.keys);
+            }
+        }
+        let response = self.http.get_json(url).await?;
+        let keys = jose::keys::from_jwks(&response.value, &format!("JWKS at {url}")).map_err(
+            |source| DiscoveryError::Jwks {
+                url: url.to_string(),
+                source,
+            },
+        )?;
+        self.lock_jwks().insert(
+            url.to_string(),
+            CachedJwks {
+                keys: keys.clone(),
+                fetched: Instant::now(),
+            },
+        );
+        Ok(keys)
+    }
+
+    // A poisoned lock only means another task panicked mid-insert; the map is still usable.
+    fn lock_jwks(&self) -> std::sync::MutexGuard<'_, HashMap<String, CachedJwks>> {
+        self.jwks
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+    fn lock_metadata(&self) -> std::sync::MutexGuard<'_, HashMap<String, Metadata>> {
+        self.metadata
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::rfc8414_url;
+
+    #[test]
+    fn rfc8414_inserts_well_known_before_the_path() {
+        assert_eq!(
+            rfc8414_url("https://as.example/tenant/a"),
+            "https://as.example/.well-known/oauth-authorization-server/tenant/a"
+        );
+        assert_eq!(
+            rfc8414_url("https://as.example"),
+            "https://as.example/.well-known/oauth-authorization-server"
+        );
     }
 }

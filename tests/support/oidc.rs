@@ -78,16 +78,21 @@ impl OidcServer {
         let issuer = loop {
             let remaining = deadline.saturating_duration_since(Instant::now());
             match lines.recv_timeout(remaining) {
-                Ok(line) => match line.strip_prefix("READY ") {
-                    Some(issuer) => break issuer.trim().trim_end_matches('/').to_string(),
-                    None => seen.push(line),
-                },
+                Ok(line) => {
+                    if let Some(issuer) = line.strip_prefix("READY ") {
+                        break issuer.trim().trim_end_matches('/').to_string();
+                    }
+                    seen.push(line);
+                }
                 Err(RecvTimeoutError::Timeout) => startup_failure(
                     &mut child,
                     &mut stderr_thread,
                     &stderr,
                     &seen,
-                    &format!("it printed no READY line within {} s", READY_TIMEOUT.as_secs()),
+                    &format!(
+                        "it printed no READY line within {} s",
+                        READY_TIMEOUT.as_secs()
+                    ),
                 ),
                 Err(RecvTimeoutError::Disconnected) => startup_failure(
                     &mut child,
@@ -119,7 +124,7 @@ impl OidcServer {
 
     /// `issuer` + `path` (`path` starts with `/`), e.g. `op.url("/token")`.
     pub fn url(&self, path: &str) -> String {
-        format!("{}{}", self.issuer, path)
+        format!("{}{path}", self.issuer)
     }
 
     /// What the server wrote to stderr so far (warnings, errors), for
@@ -153,7 +158,10 @@ fn check_installed(server_dir: &Path) {
         panic!(
             "the test OpenID Provider's npm packages are not installed ({} is missing); \
              {INSTALL_HINT} (it runs `npm ci` in tests/oidc-server)",
-            server_dir.join("node_modules").join("oidc-provider").display()
+            server_dir
+                .join("node_modules")
+                .join("oidc-provider")
+                .display()
         );
     }
 }
@@ -171,11 +179,12 @@ fn drain_stdout(stdout: ChildStdout) -> Receiver<String> {
             match reader.read_until(b'\n', &mut buf) {
                 Ok(0) | Err(_) => break,
                 Ok(_) => {
-                    if let Some(sender) = &tx {
-                        let line = String::from_utf8_lossy(&buf).trim_end().to_string();
-                        if sender.send(line).is_err() {
-                            tx = None;
-                        }
+                    let line = String::from_utf8_lossy(&buf).trim_end().to_string();
+                    // Once the receiver is gone, just keep discarding.
+                    let receiver_gone =
+                        tx.as_ref().is_some_and(|sender| sender.send(line).is_err());
+                    if receiver_gone {
+                        tx = None;
                     }
                 }
             }

@@ -1,0 +1,582 @@
+//! Verification keys from what a user has at hand: an HMAC secret, PEM (SPKI, PKCS#1,
+//! certificate, or a private key whose public half is used), a JWK or a JWKS. Each key is
+//! bound to one algorithm family so it can never be used as another (RFC 8725 §2.1).
+
+use std::fmt;
+
+use aws_lc_rs::signature::KeyPair as _;
+use base64::Engine as _;
+use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD};
+use serde_json::{Map, Value};
+
+use super::der;
+
+/// Why key input could not be used.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum KeyError {
+    #[error("the key input is empty")]
+    Empty,
+    #[error("not a PEM key, a JWK or a JWKS: {0}")]
+    Unrecognised(String),
+    #[error("PEM: {0}")]
+    Pem(String),
+    #[error("DER structure: {0}")]
+    Der(String),
+    #[error("JWK{}: {reason}", .kid.as_ref().map(|k| format!(" (kid {k:?})")).unwrap_or_default())]
+    Jwk { kid: Option<String>, reason: String },
+    #[error("the JWKS has no \"keys\" array")]
+    NotAJwks,
+    #[error("unsupported key: {0}")]
+    Unsupported(String),
+    #[error("refused as an HMAC secret: {0}")]
+    NotASecret(String),
+    #[error("the secret is not base64 or base64url: {0}")]
+    SecretBase64(String),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Curve {
+    P256,
+    P384,
+    P521,
+    Secp256k1,
+}
+
+impl Curve {
+    #[must_use]
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::P256 => "P-256",
+            Self::P384 => "P-384",
+            Self::P521 => "P-521",
+            Self::Secp256k1 => "secp256k1",
+        }
+    }
+    /// Bytes in one coordinate (and in r or s of a raw signature).
+    #[must_use]
+    pub fn coordinate_len(self) -> usize {
+        match self {
+            Self::P256 | Self::Secp256k1 => 32,
+            Self::P384 => 48,
+            Self::P521 => 66,
+        }
+    }
+    fn from_name(name: &str) -> Option<Self> {
+        Some(match name {
+            "P-256" => Self::P256,
+            "P-384" => Self::P384,
+            "P-521" => Self::P521,
+            "secp256k1" => Self::Secp256k1,
+            _ => return None,
+        })
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OkpCurve {
+    Ed25519,
+    Ed448,
+}
+
+impl OkpCurve {
+    #[must_use]
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Ed25519 => "Ed25519",
+            Self::Ed448 => "Ed448",
+        }
+    }
+}
+
+/// The public (or, for HMAC, secret) part of a key, tied to one algorithm family.
+#[derive(Clone, PartialEq, Eq)]
+pub enum KeyMaterial {
+    Hmac(Vec<u8>),
+    /// Big-endian modulus and exponent, leading zeros stripped.
+    Rsa {
+        n: Vec<u8>,
+        e: Vec<u8>,
+    },
+    /// Uncompressed point 0x04 ‖ x ‖ y.
+    Ec {
+        curve: Curve,
+        point: Vec<u8>,
+    },
+    Okp {
+        curve: OkpCurve,
+        x: Vec<u8>,
+    },
+}
+
+impl KeyMaterial {
+    /// "RSA 2048-bit", "EC P-256", "OKP Ed25519", "HMAC secret (32 bytes)".
+    #[must_use]
+    pub fn describe(&self) -> String {
+        match self {
+            Self::Hmac(k) => format!("HMAC secret ({} bytes)", k.len()),
+            Self::Rsa { n, .. } => format!("RSA {}-bit", self.rsa_bits().unwrap_or(n.len() * 8)),
+            Self::Ec { curve, .. } => format!("EC {}", curve.name()),
+            Self::Okp { curve, .. } => format!("OKP {}", curve.name()),
+        }
+    }
+
+    #[must_use]
+    pub fn kty(&self) -> &'static str {
+        match self {
+            Self::Hmac(_) => "oct",
+            Self::Rsa { .. } => "RSA",
+            Self::Ec { .. } => "EC",
+            Self::Okp { .. } => "OKP",
+        }
+    }
+
+    #[must_use]
+    pub fn rsa_bits(&self) -> Option<usize> {
+        let Self::Rsa { n, .. } = self else {
+            return None;
+        };
+        let first = n.first()?;
+        Some((n.len() - 1) * 8 + (8 - first.leading_zeros() as usize))
+    }
+
+    /// The JWK thumbprint (RFC 7638): SHA-256 of the required members in lexicographic order.
+    /// None for HMAC secrets: a hash of a secret is not something to show.
+    #[must_use]
+    pub fn thumbprint(&self) -> Option<String> {
+        let b64 = |b: &[u8]| URL_SAFE_NO_PAD.encode(b);
+        let canonical = match self {
+            Self::Hmac(_) => return None,
+            Self::Rsa { n, e } => format!(r#"{{"e":"{}","kty":"RSA","n":"{}"}}"#, b64(e), b64(n)),
+            Self::Ec { curve, point } => {
+                let len = curve.coordinate_len();
+                let (x, y) = point.get(1..)?.split_at_checked(len)?;
+                format!(
+                    r#"{{"crv":"{}","kty":"EC","x":"{}","y":"{}"}}"#,
+                    curve.name(),
+                    b64(x),
+                    b64(y)
+                )
+            }
+            Self::Okp { curve, x } => format!(
+                r#"{{"crv":"{}","kty":"OKP","x":"{}"}}"#,
+                curve.name(),
+                b64(x)
+            ),
+        };
+        Some(b64(aws_lc_rs::digest::digest(
+            &aws_lc_rs::digest::SHA256,
+            canonical.as_bytes(),
+        )
+        .as_ref()))
+    }
+}
+
+// Never print secret bytes.
+impl fmt::Debug for KeyMaterial {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.describe())
+    }
+}
+
+/// A key with the metadata that decides whether it may verify a given token.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Key {
+    pub material: KeyMaterial,
+    pub kid: Option<String>,
+    /// JWK `alg`: when present the token's alg must equal it.
+    pub alg: Option<String>,
+    /// JWK `use`.
+    pub usage: Option<String>,
+    pub key_ops: Option<Vec<String>>,
+    /// Where it came from: "PEM certificate", "JWKS at https://…", "HMAC secret".
+    pub origin: String,
+    /// Things the user should know (a private key was given, private JWK members …).
+    pub notices: Vec<String>,
+}
+
+impl Key {
+    fn new(material: KeyMaterial, origin: impl Into<String>) -> Self {
+        Self {
+            material,
+            kid: None,
+            alg: None,
+            usage: None,
+            key_ops: None,
+            origin: origin.into(),
+            notices: Vec::new(),
+        }
+    }
+
+    /// "kid \"abc\", RSA 2048-bit, thumbprint NzbL…, from JWKS at …".
+    #[must_use]
+    pub fn describe(&self) -> String {
+        let mut parts = Vec::new();
+        if let Some(kid) = &self.kid {
+            parts.push(format!("kid {kid:?}"));
+        }
+        parts.push(self.material.describe());
+        if let Some(t) = self.material.thumbprint() {
+            parts.push(format!("thumbprint {t}"));
+        }
+        parts.push(format!("from {}", self.origin));
+        parts.join(", ")
+    }
+}
+
+/// An HMAC secret given as text. A public key's text is refused: using a public key as an
+/// HMAC secret is exactly the alg-confusion attack.
+pub fn hmac_secret(text: &str) -> Result<Key, KeyError> {
+    if text.is_empty() {
+        return Err(KeyError::Empty);
+    }
+    refuse_key_shaped(text.as_bytes())?;
+    Ok(Key::new(
+        KeyMaterial::Hmac(text.as_bytes().to_vec()),
+        "HMAC secret",
+    ))
+}
+
+/// An HMAC secret given as base64 or base64url, padded or not.
+pub fn hmac_secret_base64(text: &str) -> Result<Key, KeyError> {
+    let t = text.trim();
+    if t.is_empty() {
+        return Err(KeyError::Empty);
+    }
+    let bytes = [URL_SAFE_NO_PAD, URL_SAFE, STANDARD, STANDARD_NO_PAD]
+        .iter()
+        .find_map(|engine| engine.decode(t).ok())
+        .ok_or_else(|| KeyError::SecretBase64("check for stray characters or truncation".into()))?;
+    refuse_key_shaped(&bytes)?;
+    Ok(Key::new(KeyMaterial::Hmac(bytes), "HMAC secret (base64)"))
+}
+
+fn refuse_key_shaped(bytes: &[u8]) -> Result<(), KeyError> {
+    let text = String::from_utf8_lossy(bytes);
+    let t = text.trim();
+    if t.starts_with("-----BEGIN") {
+        return Err(KeyError::NotASecret(
+            "this is a PEM key; an RSA, EC or OKP key is never used as an HMAC secret (alg confusion, RFC 8725 §2.1). Give it as a key instead".into(),
+        ));
+    }
+    if let Ok(Value::Object(map)) = serde_json::from_str::<Value>(t)
+        && (map.contains_key("kty") || map.contains_key("keys"))
+    {
+        return Err(KeyError::NotASecret(
+            "this is a JWK or JWKS; give it as a key, not as an HMAC secret".into(),
+        ));
+    }
+    if bytes.first() == Some(&0x30)
+        && (der::parse_spki(bytes).is_ok() || der::parse_pkcs1_public(bytes).is_ok())
+    {
+        return Err(KeyError::NotASecret(
+            "these bytes are a DER public key; a public key is never used as an HMAC secret (alg confusion)".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// PEM, a JWK or a JWKS, recognised by shape.
+pub fn from_text(text: &str, origin: &str) -> Result<Vec<Key>, KeyError> {
+    let t = text.trim();
+    if t.is_empty() {
+        return Err(KeyError::Empty);
+    }
+    if t.starts_with("-----BEGIN") {
+        return from_pem(t).map(|k| vec![k]);
+    }
+    if t.starts_with('{') {
+        let value: Value = serde_json::from_str(t).map_err(|e| {
+            KeyError::Unrecognised(format!("the text starts like JSON but is not: {e}"))
+        })?;
+        return if value.get("keys").is_some() {
+            from_jwks(&value, origin)
+        } else {
+            from_jwk(&value, origin).map(|k| vec![k])
+        };
+    }
+    Err(KeyError::Unrecognised(
+        "expected \"-----BEGIN …\" (PEM) or a JSON object (JWK or JWKS)".into(),
+    ))
+}
+
+/// The first key or certificate in a PEM document.
+pub fn from_pem(text: &str) -> Result<Key, KeyError> {
+    let (label, der) = pem_block(text)?;
+    let private_notice = || {
+        "a private key was given: only its public half is used. Keep private keys out of tools that only need to verify".to_string()
+    };
+    let (material, origin, notice) = match label.as_str() {
+        "PUBLIC KEY" => (der::parse_spki(&der)?, "PEM public key", None),
+        "RSA PUBLIC KEY" => (der::parse_pkcs1_public(&der)?, "PEM RSA public key", None),
+        "CERTIFICATE" => (
+            der::parse_spki(&der::certificate_spki(&der)?)?,
+            "PEM certificate",
+            None,
+        ),
+        "PRIVATE KEY" => (
+            public_from_pkcs8(&der)?,
+            "PEM private key",
+            Some(private_notice()),
+        ),
+        "RSA PRIVATE KEY" => {
+            let pair = aws_lc_rs::rsa::KeyPair::from_der(&der)
+                .map_err(|e| KeyError::Pem(format!("RSA private key rejected: {e}")))?;
+            (
+                der::parse_pkcs1_public(pair.public_key().as_ref())?,
+                "PEM RSA private key",
+                Some(private_notice()),
+            )
+        }
+        "EC PRIVATE KEY" => (
+            public_from_sec1(&der)?,
+            "PEM EC private key",
+            Some(private_notice()),
+        ),
+        other => {
+            return Err(KeyError::Pem(format!(
+                "a \"{other}\" block is not a key tokenscope can verify with (expected PUBLIC KEY, RSA PUBLIC KEY, CERTIFICATE or a private key)"
+            )));
+        }
+    };
+    let mut key = Key::new(material, origin);
+    key.notices.extend(notice);
+    Ok(key)
+}
+
+fn pem_block(text: &str) -> Result<(String, Vec<u8>), KeyError> {
+    let begin = text
+        .find("-----BEGIN ")
+        .ok_or_else(|| KeyError::Pem("no BEGIN line".into()))?;
+    let rest = &text[begin + 11..];
+    let label_end = rest
+        .find("-----")
+        .ok_or_else(|| KeyError::Pem("unterminated BEGIN line".into()))?;
+    let label = rest[..label_end].to_string();
+    let body_start = label_end + 5;
+    let end_marker = format!("-----END {label}-----");
+    let body_end = rest
+        .find(&end_marker)
+        .ok_or_else(|| KeyError::Pem(format!("no \"{end_marker}\" line")))?;
+    let body: String = rest[body_start..body_end]
+        .lines()
+        .filter(|l| !l.contains(':'))
+        .flat_map(|l| l.chars().filter(|c| !c.is_whitespace()))
+        .collect();
+    let der = STANDARD
+        .decode(&body)
+        .map_err(|e| KeyError::Pem(format!("the body of the {label} block is not base64: {e}")))?;
+    Ok((label, der))
+}
+
+fn public_from_pkcs8(der: &[u8]) -> Result<KeyMaterial, KeyError> {
+    use aws_lc_rs::signature::{
+        ECDSA_P256_SHA256_FIXED_SIGNING, ECDSA_P384_SHA384_FIXED_SIGNING,
+        ECDSA_P521_SHA512_FIXED_SIGNING, EcdsaKeyPair, Ed25519KeyPair,
+    };
+    if let Ok(pair) = aws_lc_rs::rsa::KeyPair::from_pkcs8(der) {
+        return der::parse_pkcs1_public(pair.public_key().as_ref());
+    }
+    for (alg, curve) in [
+        (&ECDSA_P256_SHA256_FIXED_SIGNING, Curve::P256),
+        (&ECDSA_P384_SHA384_FIXED_SIGNING, Curve::P384),
+        (&ECDSA_P521_SHA512_FIXED_SIGNING, Curve::P521),
+    ] {
+        if let Ok(pair) = EcdsaKeyPair::from_pkcs8(alg, der) {
+            return Ok(KeyMaterial::Ec {
+                curve,
+                point: pair.public_key().as_ref().to_vec(),
+            });
+        }
+    }
+    if let Ok(pair) = Ed25519KeyPair::from_pkcs8_maybe_unchecked(der) {
+        return Ok(KeyMaterial::Okp {
+            curve: OkpCurve::Ed25519,
+            x: pair.public_key().as_ref().to_vec(),
+        });
+    }
+    Err(KeyError::Unsupported(
+        "a PKCS#8 private key that is not RSA, EC P-256/384/521 or Ed25519".into(),
+    ))
+}
+
+fn public_from_sec1(der: &[u8]) -> Result<KeyMaterial, KeyError> {
+    use aws_lc_rs::signature::{
+        ECDSA_P256_SHA256_FIXED_SIGNING, ECDSA_P384_SHA384_FIXED_SIGNING,
+        ECDSA_P521_SHA512_FIXED_SIGNING, EcdsaKeyPair,
+    };
+    for (alg, curve) in [
+        (&ECDSA_P256_SHA256_FIXED_SIGNING, Curve::P256),
+        (&ECDSA_P384_SHA384_FIXED_SIGNING, Curve::P384),
+        (&ECDSA_P521_SHA512_FIXED_SIGNING, Curve::P521),
+    ] {
+        if let Ok(pair) = EcdsaKeyPair::from_private_key_der(alg, der) {
+            return Ok(KeyMaterial::Ec {
+                curve,
+                point: pair.public_key().as_ref().to_vec(),
+            });
+        }
+    }
+    Err(KeyError::Unsupported(
+        "an EC private key on a curve other than P-256/384/521".into(),
+    ))
+}
+
+/// Every key of a JWKS. A key that cannot be read is skipped when others can, so one exotic
+/// key does not hide the rest; the JWKS fails only when no key is usable.
+pub fn from_jwks(value: &Value, origin: &str) -> Result<Vec<Key>, KeyError> {
+    let keys = value
+        .get("keys")
+        .and_then(Value::as_array)
+        .ok_or(KeyError::NotAJwks)?;
+    let mut out = Vec::new();
+    let mut first_error = None;
+    for k in keys {
+        match from_jwk(k, origin) {
+            Ok(key) => out.push(key),
+            Err(e) => {
+                first_error.get_or_insert(e);
+            }
+        }
+    }
+    match (out.is_empty(), first_error) {
+        (true, Some(e)) => Err(e),
+        _ => Ok(out),
+    }
+}
+
+/// One JWK (RFC 7517).
+pub fn from_jwk(value: &Value, origin: &str) -> Result<Key, KeyError> {
+    let map = value.as_object().ok_or_else(|| KeyError::Jwk {
+        kid: None,
+        reason: "not a JSON object".into(),
+    })?;
+    let kid = map.get("kid").and_then(Value::as_str).map(str::to_string);
+    let fail = |reason: String| KeyError::Jwk {
+        kid: kid.clone(),
+        reason,
+    };
+    let member = |name: &str| -> Result<Vec<u8>, KeyError> {
+        let text = map
+            .get(name)
+            .and_then(Value::as_str)
+            .ok_or_else(|| fail(format!("missing \"{name}\"")))?;
+        URL_SAFE_NO_PAD
+            .decode(text.trim_end_matches('='))
+            .map_err(|e| fail(format!("\"{name}\" is not base64url: {e}")))
+    };
+    let kty = map
+        .get("kty")
+        .and_then(Value::as_str)
+        .ok_or_else(|| fail("missing \"kty\"".into()))?;
+    let material = match kty {
+        "RSA" => KeyMaterial::Rsa {
+            n: strip_leading_zeros(member("n")?),
+            e: strip_leading_zeros(member("e")?),
+        },
+        "EC" => {
+            let crv = map.get("crv").and_then(Value::as_str).unwrap_or("");
+            let curve = Curve::from_name(crv)
+                .ok_or_else(|| fail(format!("unsupported EC curve \"{crv}\"")))?;
+            let (x, y) = (member("x")?, member("y")?);
+            let len = curve.coordinate_len();
+            if x.len() != len || y.len() != len {
+                return Err(fail(format!(
+                    "{} coordinates must be {len} bytes",
+                    curve.name()
+                )));
+            }
+            let mut point = Vec::with_capacity(1 + 2 * len);
+            point.push(0x04);
+            point.extend_from_slice(&x);
+            point.extend_from_slice(&y);
+            KeyMaterial::Ec { curve, point }
+        }
+        "OKP" => {
+            let crv = map.get("crv").and_then(Value::as_str).unwrap_or("");
+            let curve = match crv {
+                "Ed25519" => OkpCurve::Ed25519,
+                "Ed448" => OkpCurve::Ed448,
+                _ => {
+                    return Err(fail(format!(
+                        "unsupported OKP curve \"{crv}\" (X25519/X448 are for encryption)"
+                    )));
+                }
+            };
+            KeyMaterial::Okp {
+                curve,
+                x: member("x")?,
+            }
+        }
+        "oct" => KeyMaterial::Hmac(member("k")?),
+        other => return Err(fail(format!("unsupported kty \"{other}\""))),
+    };
+    let mut key = Key::new(material, origin);
+    key.kid = kid.clone();
+    key.alg = map.get("alg").and_then(Value::as_str).map(str::to_string);
+    key.usage = map.get("use").and_then(Value::as_str).map(str::to_string);
+    key.key_ops = map.get("key_ops").and_then(Value::as_array).map(|ops| {
+        ops.iter()
+            .filter_map(Value::as_str)
+            .map(str::to_string)
+            .collect()
+    });
+    if kty != "oct" && has_private_members(map) {
+        key.notices
+            .push("the JWK holds private key members: only the public part is used".into());
+    }
+    Ok(key)
+}
+
+fn has_private_members(map: &Map<String, Value>) -> bool {
+    ["d", "p", "q", "dp", "dq", "qi"]
+        .iter()
+        .any(|m| map.contains_key(*m))
+}
+
+fn strip_leading_zeros(mut bytes: Vec<u8>) -> Vec<u8> {
+    let first = bytes.iter().position(|b| *b != 0).unwrap_or(bytes.len());
+    bytes.drain(..first);
+    bytes
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rfc7638_thumbprint_example() {
+        // RFC 7638 §3.1: the example RSA key and its thumbprint.
+        let jwk = serde_json::json!({
+            "kty": "RSA",
+            "n": "0vx7agoebGcQSuuPiLJXZptN9nndrQmbXEps2aiAFbWhM78LhWx4cbbfAAtVT86zwu1RK7aPFFxuhDR1L6tSoc_BJECPebWKRXjBZCiFV4n3oknjhMstn64tZ_2W-5JsGY4Hc5n9yBXArwl93lqt7_RN5w6Cf0h4QyQ5v-65YGjQR0_FDW2QvzqY368QQMicAtaSqzs8KJZgnYb9c7d0zgdAZHzu6qMQvRL5hajrn1n91CbOpbISD08qNLyrdkt-bFTWhAI4vMQFh6WeZu0fM4lFd2NcRwr3XPksINHaQ-G_xBniIqbw0Ls1jF44-csFCur-kEgU8awapJzKnqDKgw",
+            "e": "AQAB",
+            "alg": "RS256",
+            "kid": "2011-04-29"
+        });
+        let key = from_jwk(&jwk, "test").unwrap();
+        assert_eq!(
+            key.material.thumbprint().unwrap(),
+            "NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs"
+        );
+        assert_eq!(key.material.rsa_bits(), Some(2048));
+    }
+
+    #[test]
+    fn public_key_text_is_never_an_hmac_secret() {
+        assert!(matches!(
+            hmac_secret("-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----"),
+            Err(KeyError::NotASecret(_))
+        ));
+        assert!(matches!(
+            hmac_secret(r#"{"kty":"RSA","n":"AQAB","e":"AQAB"}"#),
+            Err(KeyError::NotASecret(_))
+        ));
+        assert!(hmac_secret("a-real-shared-secret").is_ok());
+    }
+
+    #[test]
+    fn debug_output_hides_secrets() {
+        let key = hmac_secret("super-secret-value").unwrap();
+        assert!(!format!("{key:?}").contains("super-secret"));
+    }
+}

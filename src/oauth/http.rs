@@ -1,0 +1,277 @@
+//! One HTTP client for every call to an authorization server: timeouts, a body cap, a strict
+//! redirect policy, and errors that name the URL, the status and what the server said.
+
+use std::time::Duration;
+
+use reqwest::redirect;
+use serde_json::Value;
+
+/// Largest response body accepted (discovery documents and JWKS are a few KiB).
+pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+const TOTAL_TIMEOUT: Duration = Duration::from_secs(30);
+const MAX_REDIRECTS: usize = 3;
+
+/// What a response body looked like, for error messages and `--json`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BodyKind {
+    Json,
+    Html,
+    Text,
+    Empty,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum HttpError {
+    #[error("{url} is not a valid URL: {reason}")]
+    InvalidUrl { url: String, reason: String },
+    #[error(
+        "refusing plain http:// for {url}: only loopback hosts (127.0.0.1, ::1, localhost) may use http"
+    )]
+    InsecureUrl { url: String },
+    #[error("cannot reach {url}: {reason}")]
+    Network { url: String, reason: String },
+    #[error("{url} did not answer within {seconds} s")]
+    Timeout { url: String, seconds: u64 },
+    #[error("{url} redirected {detail}; tokenscope follows at most 3 same-origin https redirects")]
+    Redirect { url: String, detail: String },
+    #[error("{url} answered HTTP {status} with {}: {excerpt}", body_words(*.body_kind))]
+    Status {
+        url: String,
+        status: u16,
+        body_kind: BodyKind,
+        excerpt: String,
+    },
+    #[error("{url} answered with {} instead of JSON: {excerpt}", body_words(*.body_kind))]
+    NotJson {
+        url: String,
+        body_kind: BodyKind,
+        excerpt: String,
+    },
+    #[error("{url} sent more than 1 MiB; refusing a response that large")]
+    TooLarge { url: String },
+}
+
+fn body_words(kind: BodyKind) -> &'static str {
+    match kind {
+        BodyKind::Json => "JSON",
+        BodyKind::Html => "an HTML page",
+        BodyKind::Text => "text",
+        BodyKind::Empty => "an empty body",
+    }
+}
+
+/// A JSON response as received.
+#[derive(Debug, Clone, PartialEq)]
+pub struct JsonResponse {
+    pub url: String,
+    pub status: u16,
+    pub value: Value,
+}
+
+/// The shared client. Cloning is cheap (reqwest's client is reference-counted).
+#[derive(Debug, Clone)]
+pub struct HttpClient {
+    client: reqwest::Client,
+}
+
+impl Default for HttpClient {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl HttpClient {
+    #[must_use]
+    pub fn new() -> Self {
+        let policy = redirect::Policy::custom(|attempt| {
+            let first = attempt.previous().first().cloned();
+            if attempt.previous().len() > MAX_REDIRECTS {
+                return attempt.error("more than 3 times");
+            }
+            let next = attempt.url();
+            let same_origin = first.is_some_and(|f| f.origin() == next.origin());
+            let secure = next.scheme() == "https" || is_loopback(next);
+            if same_origin && secure {
+                attempt.follow()
+            } else {
+                let to = next.to_string();
+                attempt.error(format!("to another origin or to plain http ({to})"))
+            }
+        });
+        let client = reqwest::Client::builder()
+            .connect_timeout(CONNECT_TIMEOUT)
+            .timeout(TOTAL_TIMEOUT)
+            .redirect(policy)
+            .user_agent(concat!("tokenscope/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .unwrap_or_default();
+        Self { client }
+    }
+
+    /// Checks the URL is https, or http on a loopback host.
+    pub fn check_url(url: &str) -> Result<reqwest::Url, HttpError> {
+        let parsed = reqwest::Url::parse(url).map_err(|e| HttpError::InvalidUrl {
+            url: url.to_string(),
+            reason: e.to_string(),
+        })?;
+        match parsed.scheme() {
+            "https" => Ok(parsed),
+            "http" if is_loopback(&parsed) => Ok(parsed),
+            "http" => Err(HttpError::InsecureUrl {
+                url: url.to_string(),
+            }),
+            other => Err(HttpError::InvalidUrl {
+                url: url.to_string(),
+                reason: format!("the scheme must be https, not {other}"),
+            }),
+        }
+    }
+
+    /// GET a JSON document: 2xx with a JSON body, or an error that says what came instead.
+    pub async fn get_json(&self, url: &str) -> Result<JsonResponse, HttpError> {
+        let parsed = Self::check_url(url)?;
+        let response = self
+            .client
+            .get(parsed)
+            .header(
+                reqwest::header::ACCEPT,
+                "application/json, application/jwk-set+json",
+            )
+            .send()
+            .await
+            .map_err(|e| classify(url, &e))?;
+        let status = response.status().as_u16();
+        let content_type = response
+            .headers()
+            .get(reqwest::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_ascii_lowercase();
+        let body = read_capped(url, response).await?;
+        let kind = body_kind(&content_type, &body);
+        if !(200..300).contains(&status) {
+            return Err(HttpError::Status {
+                url: url.to_string(),
+                status,
+                body_kind: kind,
+                excerpt: excerpt(&body),
+            });
+        }
+        match serde_json::from_slice::<Value>(&body) {
+            Ok(value) => Ok(JsonResponse {
+                url: url.to_string(),
+                status,
+                value,
+            }),
+            Err(_) => Err(HttpError::NotJson {
+                url: url.to_string(),
+                body_kind: if kind == BodyKind::Json {
+                    BodyKind::Text
+                } else {
+                    kind
+                },
+                excerpt: excerpt(&body),
+            }),
+        }
+    }
+}
+
+fn is_loopback(url: &reqwest::Url) -> bool {
+    match url.host() {
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    }
+}
+
+fn classify(url: &str, e: &reqwest::Error) -> HttpError {
+    if e.is_timeout() {
+        return HttpError::Timeout {
+            url: url.to_string(),
+            seconds: TOTAL_TIMEOUT.as_secs(),
+        };
+    }
+    if e.is_redirect() {
+        let detail = std::error::Error::source(e).map_or_else(|| e.to_string(), |s| s.to_string());
+        return HttpError::Redirect {
+            url: url.to_string(),
+            detail,
+        };
+    }
+    let mut reason = e.to_string();
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        reason = format!("{reason}: {s}");
+        source = s.source();
+    }
+    HttpError::Network {
+        url: url.to_string(),
+        reason,
+    }
+}
+
+async fn read_capped(url: &str, mut response: reqwest::Response) -> Result<Vec<u8>, HttpError> {
+    if response
+        .content_length()
+        .is_some_and(|l| l > MAX_BODY_BYTES as u64)
+    {
+        return Err(HttpError::TooLarge {
+            url: url.to_string(),
+        });
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = response.chunk().await.map_err(|e| classify(url, &e))? {
+        if body.len() + chunk.len() > MAX_BODY_BYTES {
+            return Err(HttpError::TooLarge {
+                url: url.to_string(),
+            });
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
+
+/// What a body is, from its content type and first bytes.
+#[must_use]
+pub fn body_kind(content_type: &str, body: &[u8]) -> BodyKind {
+    let start = String::from_utf8_lossy(&body[..body.len().min(256)])
+        .trim_start()
+        .to_ascii_lowercase();
+    if body.iter().all(u8::is_ascii_whitespace) {
+        BodyKind::Empty
+    } else if content_type.contains("html")
+        || start.starts_with("<!doctype html")
+        || start.starts_with("<html")
+    {
+        BodyKind::Html
+    } else if content_type.contains("json") || start.starts_with('{') || start.starts_with('[') {
+        BodyKind::Json
+    } else {
+        BodyKind::Text
+    }
+}
+
+/// The server's own words, short: an HTML page's title, else the first 200 characters.
+#[must_use]
+pub fn excerpt(body: &[u8]) -> String {
+    let text = String::from_utf8_lossy(body);
+    let lower = text.to_ascii_lowercase();
+    if let (Some(a), Some(b)) = (lower.find("<title>"), lower.find("</title>"))
+        && a + 7 <= b
+    {
+        return format!("page titled \"{}\"", text[a + 7..b].trim());
+    }
+    let flat: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if flat.is_empty() {
+        return "(empty body)".into();
+    }
+    let cut: String = flat.chars().take(200).collect();
+    if cut.len() < flat.len() {
+        format!("{cut}…")
+    } else {
+        cut
+    }
+}
