@@ -5,3 +5,4 @@ pub mod jose;
 pub mod oauth;
 pub mod token;
 pub mod ui;
+pub mod worker;
