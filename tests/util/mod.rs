@@ -2,6 +2,8 @@
 //! the exit status.
 #![allow(dead_code)]
 
+pub mod http_server;
+
 use std::path::PathBuf;
 
 pub struct Run {

@@ -1,0 +1,203 @@
+//! JWKS and discovery over HTTP against a local server: caching, one refetch on an unknown
+//! kid after rotation, the cooldown, and clear errors for what is not a JWKS.
+
+#[path = "util/sign.rs"]
+mod sign;
+mod util;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde_json::json;
+use sign::{TestKey, sign_jws};
+use tokenscope::jose::KeySource;
+use tokenscope::oauth::discovery::KeyResolver;
+use tokenscope::token::parse::{Jws, Token};
+use tokenscope::token::report::SignatureStatus;
+use util::http_server::{Reply, TestServer};
+
+fn jws(text: &str) -> Jws {
+    match tokenscope::token::parse(text).unwrap() {
+        Token::Jws(j) => j,
+        _ => panic!("not a JWS"),
+    }
+}
+
+struct Keys {
+    k1: TestKey,
+    k2: TestKey,
+}
+
+fn setup() -> (Arc<Keys>, String, String) {
+    let keys = Arc::new(Keys {
+        k1: TestKey::for_alg("RS256"),
+        k2: TestKey::for_alg("RS256"),
+    });
+    let claims = json!({"sub": "alice"});
+    let t1 = sign_jws(&keys.k1, &json!({"alg": "RS256", "kid": "k1"}), &claims);
+    let t2 = sign_jws(&keys.k2, &json!({"alg": "RS256", "kid": "k2"}), &claims);
+    (keys, t1, t2)
+}
+
+fn serve(keys: &Arc<Keys>, both: bool) -> impl Fn(&str) -> Reply + Send + Sync + 'static {
+    let keys = keys.clone();
+    move |_| {
+        let mut list = vec![keys.k1.jwk(Some("k1"))];
+        if both {
+            list.push(keys.k2.jwk(Some("k2")));
+        }
+        Reply::json(&json!({ "keys": list }))
+    }
+}
+
+#[tokio::test]
+async fn kid_found_and_cached() {
+    let (keys, t1, _) = setup();
+    let server = TestServer::start(serve(&keys, false));
+    let resolver = KeyResolver::new();
+    let source = KeySource::JwksUrl(server.url("/jwks"));
+    for _ in 0..3 {
+        let v = resolver.verify(&jws(&t1), &source).await;
+        assert_eq!(v.status, SignatureStatus::Valid, "{}", v.detail);
+    }
+    assert_eq!(server.requests(), 1, "the JWKS is cached in memory");
+}
+
+#[tokio::test]
+async fn unknown_kid_refetches_once_and_finds_the_rotated_key() {
+    let (keys, t1, t2) = setup();
+    let server = TestServer::start(serve(&keys, false));
+    let resolver = KeyResolver::with_cooldown(Duration::ZERO);
+    let source = KeySource::JwksUrl(server.url("/jwks"));
+    assert_eq!(
+        resolver.verify(&jws(&t1), &source).await.status,
+        SignatureStatus::Valid
+    );
+    server.set(serve(&keys, true));
+    let v = resolver.verify(&jws(&t2), &source).await;
+    assert_eq!(v.status, SignatureStatus::Valid, "{}", v.detail);
+    assert_eq!(server.requests(), 2, "exactly one refetch");
+}
+
+#[tokio::test]
+async fn cooldown_prevents_a_refetch_and_the_error_names_the_kids() {
+    let (keys, t1, t2) = setup();
+    let server = TestServer::start(serve(&keys, false));
+    let resolver = KeyResolver::new();
+    let source = KeySource::JwksUrl(server.url("/jwks"));
+    assert_eq!(
+        resolver.verify(&jws(&t1), &source).await.status,
+        SignatureStatus::Valid
+    );
+    server.set(serve(&keys, true));
+    for _ in 0..3 {
+        let v = resolver.verify(&jws(&t2), &source).await;
+        assert_eq!(v.status, SignatureStatus::Invalid);
+        assert_eq!(
+            v.detail,
+            format!(
+                "no key with kid \"k2\" at {} (keys there: \"k1\")",
+                server.url("/jwks")
+            )
+        );
+    }
+    assert_eq!(server.requests(), 1, "no refetch within the 30 s cooldown");
+}
+
+#[tokio::test]
+async fn html_and_oversized_bodies_are_clear_errors() {
+    let (_, t1, _) = setup();
+    let server = TestServer::start(|path| {
+        if path == "/big" {
+            Reply {
+                status: 200,
+                content_type: "application/json",
+                body: vec![b' '; 1024 * 1024 + 10],
+            }
+        } else {
+            Reply {
+                status: 200,
+                content_type: "text/html",
+                body: b"<!doctype html><html><head><title>Sign in - Corporate Proxy</title></head></html>".to_vec(),
+            }
+        }
+    });
+    let resolver = KeyResolver::new();
+    let err = resolver
+        .try_verify(&jws(&t1), &KeySource::JwksUrl(server.url("/jwks")))
+        .await
+        .unwrap_err();
+    let msg = err.to_string();
+    assert!(
+        msg.contains("an HTML page instead of JSON") && msg.contains("Sign in - Corporate Proxy"),
+        "{msg}"
+    );
+    assert!(err.is_network());
+
+    let err = resolver
+        .try_verify(&jws(&t1), &KeySource::JwksUrl(server.url("/big")))
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("more than 1 MiB"), "{err}");
+}
+
+#[tokio::test]
+async fn plain_http_is_refused_for_remote_hosts() {
+    let (_, t1, _) = setup();
+    let err = KeyResolver::new()
+        .try_verify(
+            &jws(&t1),
+            &KeySource::JwksUrl("http://keys.example.com/jwks".into()),
+        )
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("only loopback hosts"), "{err}");
+}
+
+#[tokio::test]
+async fn discovery_checks_the_issuer_exactly_and_falls_back_to_rfc8414() {
+    let (keys, t1, _) = setup();
+    let server = TestServer::start(|_| Reply::json(&json!({})));
+    let base = server.base.clone();
+    let k = keys.clone();
+    server.set(move |path| match path {
+        "/.well-known/oauth-authorization-server" => {
+            Reply::json(&json!({"issuer": base, "jwks_uri": format!("{base}/keys")}))
+        }
+        "/keys" => Reply::json(&json!({"keys": [k.k1.jwk(Some("k1"))]})),
+        _ => Reply {
+            status: 404,
+            content_type: "text/plain",
+            body: b"not found".to_vec(),
+        },
+    });
+    let resolver = KeyResolver::new();
+    let v = resolver
+        .verify(&jws(&t1), &KeySource::Issuer(server.base.clone()))
+        .await;
+    assert_eq!(v.status, SignatureStatus::Valid, "{}", v.detail);
+
+    let err = resolver
+        .try_verify(&jws(&t1), &KeySource::Issuer(format!("{}/", server.base)))
+        .await
+        .unwrap_err();
+    let msg = err.to_string();
+    assert!(msg.contains("trailing '/'"), "{msg}");
+}
+
+#[test]
+fn cli_exit_status_3_when_the_jwks_is_not_json() {
+    let server = TestServer::start(|_| Reply {
+        status: 502,
+        content_type: "text/html",
+        body: b"<html><title>Bad Gateway</title></html>".to_vec(),
+    });
+    let (_, t1, _) = setup();
+    let run = util::tokenscope(&["inspect", "--jwks-url", &server.url("/jwks"), &t1], "");
+    assert_eq!(run.status, 3, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("HTTP 502") && run.stderr.contains("Bad Gateway"),
+        "{}",
+        run.stderr
+    );
+}
