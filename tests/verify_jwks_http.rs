@@ -109,17 +109,13 @@ async fn html_and_oversized_bodies_are_clear_errors() {
     let (_, t1, _) = setup();
     let server = TestServer::start(|path| {
         if path == "/big" {
-            Reply {
-                status: 200,
-                content_type: "application/json",
-                body: vec![b' '; 1024 * 1024 + 10],
-            }
+            Reply::new(200, "application/json", vec![b' '; 1024 * 1024 + 10])
         } else {
-            Reply {
-                status: 200,
-                content_type: "text/html",
-                body: b"<!doctype html><html><head><title>Sign in - Corporate Proxy</title></head></html>".to_vec(),
-            }
+            Reply::new(
+                200,
+                "text/html",
+                "<!doctype html><html><head><title>Sign in - Corporate Proxy</title></head></html>",
+            )
         }
     });
     let resolver = KeyResolver::new();
@@ -165,11 +161,7 @@ async fn discovery_checks_the_issuer_exactly_and_falls_back_to_rfc8414() {
             Reply::json(&json!({"issuer": base, "jwks_uri": format!("{base}/keys")}))
         }
         "/keys" => Reply::json(&json!({"keys": [k.k1.jwk(Some("k1"))]})),
-        _ => Reply {
-            status: 404,
-            content_type: "text/plain",
-            body: b"not found".to_vec(),
-        },
+        _ => Reply::new(404, "text/plain", "not found"),
     });
     let resolver = KeyResolver::new();
     let v = resolver
@@ -187,10 +179,8 @@ async fn discovery_checks_the_issuer_exactly_and_falls_back_to_rfc8414() {
 
 #[test]
 fn cli_exit_status_3_when_the_jwks_is_not_json() {
-    let server = TestServer::start(|_| Reply {
-        status: 502,
-        content_type: "text/html",
-        body: b"<html><title>Bad Gateway</title></html>".to_vec(),
+    let server = TestServer::start(|_| {
+        Reply::new(502, "text/html", "<html><title>Bad Gateway</title></html>")
     });
     let (_, t1, _) = setup();
     let run = util::tokenscope(&["inspect", "--jwks-url", &server.url("/jwks"), &t1], "");
@@ -200,4 +190,36 @@ fn cli_exit_status_3_when_the_jwks_is_not_json() {
         "{}",
         run.stderr
     );
+}
+
+#[tokio::test]
+async fn redirects_only_within_the_same_origin() {
+    let (keys, t1, _) = setup();
+    let other = TestServer::start(serve(&keys, false));
+    let elsewhere = other.url("/jwks");
+    let k = keys.clone();
+    let server = TestServer::start(move |path| match path {
+        "/moved" => Reply::redirect("/jwks"),
+        "/away" => Reply::redirect(&elsewhere),
+        "/loop" => Reply::redirect("/loop"),
+        _ => Reply::json(&json!({"keys": [k.k1.jwk(Some("k1"))]})),
+    });
+    let resolver = KeyResolver::new();
+    let v = resolver
+        .verify(&jws(&t1), &KeySource::JwksUrl(server.url("/moved")))
+        .await;
+    assert_eq!(v.status, SignatureStatus::Valid, "{}", v.detail);
+
+    let err = resolver
+        .try_verify(&jws(&t1), &KeySource::JwksUrl(server.url("/away")))
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("another origin"), "{err}");
+    assert_eq!(other.requests(), 0, "the other origin is never contacted");
+
+    let err = resolver
+        .try_verify(&jws(&t1), &KeySource::JwksUrl(server.url("/loop")))
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("more than 3 times"), "{err}");
 }

@@ -95,6 +95,33 @@ fn private_key_pem_is_used_with_a_notice() {
 }
 
 #[test]
+fn x509_certificate_pem_verifies() {
+    let key_pem = fixture("test-es256-cert-key.pem");
+    let der = base64::Engine::decode(
+        &base64::engine::general_purpose::STANDARD,
+        key_pem
+            .lines()
+            .filter(|l| !l.starts_with("-----"))
+            .collect::<String>(),
+    )
+    .unwrap();
+    let pair = aws_lc_rs::signature::EcdsaKeyPair::from_pkcs8(
+        &aws_lc_rs::signature::ECDSA_P256_SHA256_FIXED_SIGNING,
+        &der,
+    )
+    .unwrap();
+    let token_text = sign_jws(
+        &TestKey::Ec(pair, "P-256"),
+        &json!({"alg": "ES256"}),
+        &claims(),
+    );
+    let v = verify_text(&token_text, &fixture("test-es256-cert.pem"));
+    assert_eq!(v.status, SignatureStatus::Valid, "{}", v.detail);
+    assert!(v.detail.contains("PEM certificate"), "{}", v.detail);
+    assert!(v.warnings.is_empty(), "a certificate is public: no notice");
+}
+
+#[test]
 fn rfc7515_vectors_verify_with_their_jwks() {
     for (token_file, key_file) in [
         ("rfc7515-a1-hs256.jwt", "rfc7515-a1-key.jwk.json"),

@@ -11,14 +11,27 @@ pub struct Reply {
     pub status: u16,
     pub content_type: &'static str,
     pub body: Vec<u8>,
+    pub location: Option<String>,
 }
 
 impl Reply {
     pub fn json(body: &serde_json::Value) -> Self {
+        Self::new(200, "application/json", body.to_string().into_bytes())
+    }
+
+    pub fn new(status: u16, content_type: &'static str, body: impl Into<Vec<u8>>) -> Self {
         Self {
-            status: 200,
-            content_type: "application/json",
-            body: body.to_string().into_bytes(),
+            status,
+            content_type,
+            body: body.into(),
+            location: None,
+        }
+    }
+
+    pub fn redirect(to: &str) -> Self {
+        Self {
+            location: Some(to.to_string()),
+            ..Self::new(302, "text/plain", "moved")
         }
     }
 }
@@ -58,8 +71,12 @@ impl TestServer {
                 h.lock().unwrap().push(path.clone());
                 c.fetch_add(1, Ordering::SeqCst);
                 let reply = (hd.lock().unwrap())(&path);
+                let location = reply
+                    .location
+                    .map(|l| format!("Location: {l}\r\n"))
+                    .unwrap_or_default();
                 let head = format!(
-                    "HTTP/1.1 {} X\r\nContent-Type: {}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                    "HTTP/1.1 {} X\r\nContent-Type: {}\r\nContent-Length: {}\r\n{location}Connection: close\r\n\r\n",
                     reply.status,
                     reply.content_type,
                     reply.body.len()
