@@ -6,7 +6,7 @@ mod util;
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde_json::{Value, json};
-use util::{fixture, tokenscope};
+use util::{check, fixture, tokenscope};
 
 /// RFC 7519 §3.1: exp 1300819380 (2011-03-22 18:43:00 UTC).
 const EXP: i64 = 1_300_819_380;
@@ -17,15 +17,6 @@ fn jwt(header: Value, claims: Value) -> String {
         URL_SAFE_NO_PAD.encode(header.to_string()),
         URL_SAFE_NO_PAD.encode(claims.to_string())
     )
-}
-
-fn check<'a>(report: &'a Value, id: &str) -> &'a Value {
-    report["checks"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["id"] == id)
-        .unwrap_or_else(|| panic!("no check {id} in {report:#}"))
 }
 
 #[test]

@@ -7,6 +7,7 @@ mod oidc;
 mod util;
 
 use serde_json::Value;
+use util::check;
 
 /// A client_credentials access token for `resource`, fetched with plain HTTP.
 async fn token(issuer: &str, resource: &str) -> String {
@@ -28,15 +29,6 @@ async fn token(issuer: &str, resource: &str) -> String {
         .as_str()
         .unwrap_or_else(|| panic!("no access_token: {response}"))
         .to_string()
-}
-
-fn check<'a>(report: &'a Value, id: &str) -> &'a Value {
-    report["checks"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["id"] == id)
-        .unwrap()
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -369,24 +369,12 @@ fn pem_block(text: &str) -> Result<(String, Vec<u8>), KeyError> {
 }
 
 fn public_from_pkcs8(der: &[u8]) -> Result<KeyMaterial, KeyError> {
-    use aws_lc_rs::signature::{
-        ECDSA_P256_SHA256_FIXED_SIGNING, ECDSA_P384_SHA384_FIXED_SIGNING,
-        ECDSA_P521_SHA512_FIXED_SIGNING, EcdsaKeyPair, Ed25519KeyPair,
-    };
+    use aws_lc_rs::signature::{EcdsaKeyPair, Ed25519KeyPair};
     if let Ok(pair) = aws_lc_rs::rsa::KeyPair::from_pkcs8(der) {
         return der::parse_pkcs1_public(pair.public_key().as_ref());
     }
-    for (alg, curve) in [
-        (&ECDSA_P256_SHA256_FIXED_SIGNING, Curve::P256),
-        (&ECDSA_P384_SHA384_FIXED_SIGNING, Curve::P384),
-        (&ECDSA_P521_SHA512_FIXED_SIGNING, Curve::P521),
-    ] {
-        if let Ok(pair) = EcdsaKeyPair::from_pkcs8(alg, der) {
-            return Ok(KeyMaterial::Ec {
-                curve,
-                point: pair.public_key().as_ref().to_vec(),
-            });
-        }
+    if let Some(ec) = ec_public(|alg| EcdsaKeyPair::from_pkcs8(alg, der).ok()) {
+        return Ok(ec);
     }
     if let Ok(pair) = Ed25519KeyPair::from_pkcs8_maybe_unchecked(der) {
         return Ok(KeyMaterial::Okp {
@@ -400,25 +388,34 @@ fn public_from_pkcs8(der: &[u8]) -> Result<KeyMaterial, KeyError> {
 }
 
 fn public_from_sec1(der: &[u8]) -> Result<KeyMaterial, KeyError> {
+    use aws_lc_rs::signature::EcdsaKeyPair;
+    ec_public(|alg| EcdsaKeyPair::from_private_key_der(alg, der).ok()).ok_or_else(|| {
+        KeyError::Unsupported("an EC private key on a curve other than P-256/384/521".into())
+    })
+}
+
+/// The public point of an EC private key, trying each supported curve in turn.
+fn ec_public(
+    load: impl Fn(
+        &'static aws_lc_rs::signature::EcdsaSigningAlgorithm,
+    ) -> Option<aws_lc_rs::signature::EcdsaKeyPair>,
+) -> Option<KeyMaterial> {
     use aws_lc_rs::signature::{
         ECDSA_P256_SHA256_FIXED_SIGNING, ECDSA_P384_SHA384_FIXED_SIGNING,
-        ECDSA_P521_SHA512_FIXED_SIGNING, EcdsaKeyPair,
+        ECDSA_P521_SHA512_FIXED_SIGNING,
     };
-    for (alg, curve) in [
+    [
         (&ECDSA_P256_SHA256_FIXED_SIGNING, Curve::P256),
         (&ECDSA_P384_SHA384_FIXED_SIGNING, Curve::P384),
         (&ECDSA_P521_SHA512_FIXED_SIGNING, Curve::P521),
-    ] {
-        if let Ok(pair) = EcdsaKeyPair::from_private_key_der(alg, der) {
-            return Ok(KeyMaterial::Ec {
-                curve,
-                point: pair.public_key().as_ref().to_vec(),
-            });
-        }
-    }
-    Err(KeyError::Unsupported(
-        "an EC private key on a curve other than P-256/384/521".into(),
-    ))
+    ]
+    .into_iter()
+    .find_map(|(alg, curve)| {
+        load(alg).map(|pair| KeyMaterial::Ec {
+            curve,
+            point: pair.public_key().as_ref().to_vec(),
+        })
+    })
 }
 
 /// Every key of a JWKS. A key that cannot be read is skipped when others can, so one exotic
