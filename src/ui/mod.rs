@@ -1,15 +1,79 @@
-//! The window. egui only: no I/O happens here.
+//! The window: egui only. No I/O happens here — files, the network and the keychain are the
+//! worker's; clipboard and dropped-file events arrive through egui.
+//!
+//! Layout: the workspace (left), the selected token (centre: header strip, then checks and
+//! claims, tree or raw), verification and expectations (right), a status line (bottom).
+//! Panels return intents; `App::apply` is the one place that acts on them.
+
+mod app;
+mod checklist;
+mod claims;
+mod empty;
+mod entry;
+mod expect;
+mod header;
+mod help;
+mod intent;
+mod mask;
+mod pretty;
+mod raw;
+mod settings;
+mod status;
+mod style;
+mod tree;
+mod tree_model;
+mod verify;
+mod workspace;
 
 use std::process::ExitCode;
+use std::sync::Arc;
+
+pub use app::App;
+
+/// The clock the window reads: milliseconds since 1970. Injected so tests can move time.
+pub type Clock = Arc<dyn Fn() -> i64 + Send + Sync>;
+
+/// The system clock.
+#[must_use]
+pub fn system_clock() -> Clock {
+    Arc::new(|| chrono::Utc::now().timestamp_millis())
+}
+
+/// How the window starts.
+#[derive(Debug, Clone, Default)]
+pub struct LaunchOptions {
+    /// Load the built-in sample tokens at start-up (`TOKENSCOPE_OPEN_SAMPLE=1`): the smoke
+    /// test and `scripts/measure-idle` use it to get a token on screen with no clipboard.
+    pub open_sample: bool,
+}
+
+impl LaunchOptions {
+    /// Reads the start-up switches from the environment (the only thing read there).
+    #[must_use]
+    pub fn from_env() -> Self {
+        Self {
+            open_sample: std::env::var_os("TOKENSCOPE_OPEN_SAMPLE").is_some_and(|v| v != "0"),
+        }
+    }
+}
 
 /// Opens the window and runs until it is closed.
 #[must_use]
 pub fn run_window() -> ExitCode {
-    let options = eframe::NativeOptions::default();
+    let launch = LaunchOptions::from_env();
+    let options = eframe::NativeOptions {
+        viewport: egui::ViewportBuilder::default()
+            .with_title("tokenscope")
+            .with_app_id("tokenscope")
+            .with_inner_size([1280.0, 800.0])
+            .with_min_inner_size([860.0, 540.0])
+            .with_drag_and_drop(true),
+        ..Default::default()
+    };
     let result = eframe::run_native(
         "tokenscope",
         options,
-        Box::new(|_cc| Ok(Box::new(Placeholder))),
+        Box::new(move |cc| Ok(Box::new(App::new(cc, system_clock(), launch)))),
     );
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -17,13 +81,5 @@ pub fn run_window() -> ExitCode {
             eprintln!("tokenscope: cannot open the window: {e}");
             ExitCode::from(2)
         }
-    }
-}
-
-struct Placeholder;
-
-impl eframe::App for Placeholder {
-    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
-        ui.heading("tokenscope");
     }
 }

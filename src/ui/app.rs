@@ -1,0 +1,512 @@
+//! The application: state, the frame's layout, global shortcuts, worker events, persistence
+//! and the repaint schedule.
+//!
+//! Repainting: egui draws only on input, on a worker's wake-up, or when this file asks for a
+//! timed repaint — at the next moment a visible countdown's text changes (the next second
+//! boundary while under an hour). An idle window with no live token never repaints.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use egui::{Key, KeyboardShortcut, Modifiers};
+
+use crate::worker::{Event, JobId, Worker};
+
+use super::entry::{Body, Entry, EntryId, is_live};
+use super::intent::Intent;
+use super::settings::{Settings, Tab};
+use super::{
+    Clock, LaunchOptions, checklist, claims, empty, expect, header, help, raw, status, style, tree,
+    verify, workspace,
+};
+
+/// The window.
+pub struct App {
+    pub(super) settings: Settings,
+    pub(super) state: AppState,
+    worker: Option<Worker>,
+    clock: Clock,
+}
+
+/// Everything the window holds at run time and never saves: tokens, keys, jobs.
+#[derive(Default)]
+pub struct AppState {
+    pub entries: Vec<Entry>,
+    pub selected: Option<EntryId>,
+    pub groups: Vec<Group>,
+    /// The entry being renamed and the name typed so far.
+    pub renaming: Option<(EntryId, String)>,
+    pub confirm_clear: bool,
+    pub help_open: bool,
+    pub notice: Option<Notice>,
+    pub samples_job: Option<JobId>,
+    /// Dropped files being read, and the entry selected when each was dropped (a key file
+    /// goes to that entry's verification form).
+    pub file_jobs: HashMap<JobId, Option<EntryId>>,
+    next_id: u64,
+}
+
+/// Tokens pasted together, as one token-endpoint response.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Group {
+    pub id: u64,
+    pub title: String,
+    /// The response's other members (`token_type: Bearer`, `expires_in: 300` …).
+    pub details: Vec<String>,
+}
+
+/// The status line's message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Notice {
+    pub level: Level,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Level {
+    Info,
+    /// Background work started; the status line shows what is still running on its own.
+    Busy,
+    Warn,
+    Error,
+}
+
+impl AppState {
+    /// A fresh id for an entry, a group or a job.
+    pub fn next_job(&mut self) -> u64 {
+        self.next_id += 1;
+        self.next_id
+    }
+
+    #[must_use]
+    pub fn entry(&self, id: EntryId) -> Option<&Entry> {
+        self.entries.iter().find(|e| e.id == id)
+    }
+
+    pub fn entry_mut(&mut self, id: EntryId) -> Option<&mut Entry> {
+        self.entries.iter_mut().find(|e| e.id == id)
+    }
+
+    /// `base`, or `base 2`, `base 3` … when the name is taken.
+    #[must_use]
+    pub fn unique_label(&self, base: &str) -> String {
+        let taken = |name: &str| self.entries.iter().any(|e| e.label == name);
+        if !taken(base) {
+            return base.to_string();
+        }
+        (2..)
+            .map(|n| format!("{base} {n}"))
+            .find(|n| !taken(n))
+            .unwrap_or_default()
+    }
+
+    /// Verifications and file reads still running.
+    #[must_use]
+    pub fn background_jobs(&self) -> usize {
+        self.entries
+            .iter()
+            .filter(|e| e.verification.running.is_some())
+            .count()
+            + self.file_jobs.len()
+            + usize::from(self.samples_job.is_some())
+    }
+}
+
+impl App {
+    /// Builds the window's state: settings from eframe's storage, a worker that wakes egui.
+    #[must_use]
+    pub fn new(cc: &eframe::CreationContext<'_>, clock: Clock, launch: LaunchOptions) -> Self {
+        let settings: Settings = cc
+            .storage
+            .and_then(|s| eframe::get_value(s, eframe::APP_KEY))
+            .unwrap_or_default();
+        style::install(&cc.egui_ctx);
+        cc.egui_ctx.set_theme(settings.theme.preference());
+        let ctx = cc.egui_ctx.clone();
+        let worker = Worker::spawn(Box::new(move || ctx.request_repaint()));
+        let mut app = Self {
+            settings,
+            state: AppState::default(),
+            worker: None,
+            clock,
+        };
+        match worker {
+            Ok(w) => app.worker = Some(w),
+            Err(e) => app.notify(Level::Error, format!("Background work is unavailable (cannot start a thread: {e}); verification will not run")),
+        }
+        if launch.open_sample {
+            app.apply(&cc.egui_ctx, Intent::LoadSamples);
+        }
+        app
+    }
+
+    /// The window with an injected clock and default settings: what the UI tests build.
+    #[must_use]
+    pub fn new_for_test(cc: &eframe::CreationContext<'_>, clock: Clock) -> Self {
+        Self::new(cc, clock, LaunchOptions::default())
+    }
+
+    /// Seconds since 1970 by the window's clock.
+    #[must_use]
+    pub fn now(&self) -> i64 {
+        (self.clock)().div_euclid(1000)
+    }
+
+    pub(super) fn notify(&mut self, level: Level, text: impl Into<String>) {
+        self.state.notice = Some(Notice {
+            level,
+            text: text.into(),
+        });
+    }
+
+    pub(super) fn send(&mut self, command: crate::worker::Command) {
+        match &self.worker {
+            Some(w) => w.send(command),
+            None => self.notify(
+                Level::Error,
+                "Background work is unavailable; nothing was started",
+            ),
+        }
+    }
+
+    /// The entries' names, in list order (tests read the workspace through this).
+    #[must_use]
+    pub fn entry_labels(&self) -> Vec<String> {
+        self.state.entries.iter().map(|e| e.label.clone()).collect()
+    }
+
+    fn handle_event(&mut self, event: Event) {
+        let now = self.now();
+        match event {
+            Event::Verified { job, verdict } => {
+                // No entry waits for this job: it was removed or cancelled. Drop the answer.
+                let Some(entry) = self
+                    .state
+                    .entries
+                    .iter_mut()
+                    .find(|e| e.verification.running == Some(job))
+                else {
+                    return;
+                };
+                entry.verification.running = None;
+                let words = format!("Signature of {}: {}", entry.label, verdict.detail);
+                let level = match verdict.status {
+                    crate::token::SignatureStatus::Valid => Level::Info,
+                    crate::token::SignatureStatus::Invalid => Level::Error,
+                    _ => Level::Warn,
+                };
+                entry.verification.verdict = Some(verdict);
+                entry.judge(now);
+                self.notify(level, words);
+            }
+            Event::FileRead { job, path, result } => {
+                let Some(target) = self.state.file_jobs.remove(&job) else {
+                    return;
+                };
+                let name = path.file_name().map_or_else(
+                    || path.display().to_string(),
+                    |n| n.to_string_lossy().into_owned(),
+                );
+                match result {
+                    Err(e) => self.notify(Level::Error, format!("Cannot use {name}: {e}")),
+                    Ok(text) if looks_like_key(&text) => self.load_key_file(target, &name, text),
+                    Ok(text) => self.add_text(&text, &name),
+                }
+            }
+            Event::Samples { job, result } => {
+                if self.state.samples_job != Some(job) {
+                    return;
+                }
+                self.state.samples_job = None;
+                match result {
+                    Ok(samples) => self.add_samples(samples),
+                    Err(e) => {
+                        self.notify(Level::Error, format!("Cannot make the sample tokens: {e}"))
+                    }
+                }
+            }
+        }
+    }
+
+    fn load_key_file(&mut self, target: Option<EntryId>, name: &str, text: String) {
+        let entry = target
+            .and_then(|id| self.state.entry_mut(id))
+            .filter(|e| e.jws().is_some());
+        match entry {
+            Some(entry) => {
+                entry.key.kind = super::entry::KeyKind::KeyText;
+                entry.key.key_text = text;
+                let words = format!(
+                    "Loaded the key from {name} for {}; press Verify",
+                    entry.label
+                );
+                self.notify(Level::Info, words);
+            }
+            None => self.notify(
+                Level::Warn,
+                format!("{name} holds a key: select a signed token first, then drop it again"),
+            ),
+        }
+    }
+
+    /// Shortcuts, pastes and drops that belong to the whole window.
+    fn global_input(&self, ctx: &egui::Context) -> Vec<Intent> {
+        let typing = ctx.text_edit_focused();
+        let nothing_focused = ctx.memory(|m| m.focused().is_none());
+        let help_open = self.state.help_open;
+        let selected = self.state.selected;
+        ctx.input_mut(|i| {
+            let mut out = Vec::new();
+            let presenter = KeyboardShortcut::new(Modifiers::COMMAND | Modifiers::SHIFT, Key::P);
+            if i.consume_shortcut(&presenter) {
+                out.push(Intent::TogglePresenter);
+            }
+            if i.consume_key(Modifiers::NONE, Key::F1) {
+                out.push(Intent::Help(None));
+            }
+            if help_open && i.consume_key(Modifiers::NONE, Key::Escape) {
+                out.push(Intent::Help(Some(false)));
+            }
+            for (key, tab) in [
+                (Key::Num1, Tab::Overview),
+                (Key::Num2, Tab::Tree),
+                (Key::Num3, Tab::Raw),
+            ] {
+                if i.consume_key(Modifiers::COMMAND, key) {
+                    out.push(Intent::SetTab(tab));
+                }
+            }
+            if !typing {
+                for event in &i.events {
+                    match event {
+                        egui::Event::Paste(text) => out.push(Intent::AddText {
+                            text: text.clone(),
+                            origin: "the clipboard".into(),
+                        }),
+                        egui::Event::Text(t) if t == "?" => out.push(Intent::Help(None)),
+                        _ => {}
+                    }
+                }
+            }
+            if nothing_focused {
+                if i.consume_key(Modifiers::NONE, Key::ArrowUp) {
+                    out.push(Intent::SelectOffset(-1));
+                }
+                if i.consume_key(Modifiers::NONE, Key::ArrowDown) {
+                    out.push(Intent::SelectOffset(1));
+                }
+                if let Some(id) = selected
+                    && i.consume_key(Modifiers::NONE, Key::Delete)
+                {
+                    out.push(Intent::Remove(id));
+                }
+            }
+            for file in &i.raw.dropped_files {
+                out.push(Intent::ReadDroppedFile(file.path().to_path_buf()));
+            }
+            out
+        })
+    }
+
+    /// Asks for the next frame when the earliest visible countdown changes its text.
+    fn schedule_repaint(&self, ctx: &egui::Context, now_ms: i64) {
+        let now = now_ms.div_euclid(1000);
+        let next = self
+            .state
+            .entries
+            .iter()
+            .filter_map(|e| e.live())
+            .filter(|l| is_live(l.state))
+            .filter_map(|l| seconds_until_text_changes(l, now))
+            .min();
+        if let Some(seconds) = next {
+            let to_boundary = 1000 - now_ms.rem_euclid(1000);
+            // A few ms past the boundary, so the new second has surely begun.
+            let ms = (seconds - 1).max(0) * 1000 + to_boundary + 15;
+            ctx.request_repaint_after(Duration::from_millis(ms.unsigned_abs()));
+        }
+    }
+
+    fn centre(&mut self, ui: &mut egui::Ui, now: i64, intents: &mut Vec<Intent>) {
+        let presenter = self.settings.presenter;
+        let tab = self.settings.tab;
+        let loading = self.state.samples_job.is_some();
+        let Some(id) = self.state.selected else {
+            intents.extend(empty::first_run(ui, loading));
+            return;
+        };
+        let Some(entry) = self.state.entry_mut(id) else {
+            return;
+        };
+        if let Body::Malformed(_) = &entry.body {
+            intents.extend(empty::malformed(ui, entry, presenter));
+            return;
+        }
+        intents.extend(header::show(ui, entry, presenter, now));
+        ui.add_space(6.0);
+        ui.horizontal(|ui| {
+            for t in Tab::ALL {
+                if ui
+                    .add(egui::Button::selectable(tab == t, t.label()))
+                    .clicked()
+                {
+                    intents.push(Intent::SetTab(t));
+                }
+            }
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                let words = if self.settings.show_side_panel {
+                    "Hide key & expectations"
+                } else {
+                    "Key & expectations"
+                };
+                if ui.button(words).clicked() {
+                    intents.push(Intent::ToggleSidePanel);
+                }
+            });
+        });
+        ui.separator();
+        match tab {
+            Tab::Overview => {
+                egui::ScrollArea::vertical()
+                    .auto_shrink([false; 2])
+                    .show(ui, |ui| {
+                        if let Some(report) = entry.report() {
+                            checklist::show(ui, report);
+                            ui.add_space(12.0);
+                            intents.extend(claims::show(ui, report, now, presenter));
+                        }
+                    });
+            }
+            Tab::Tree => intents.extend(tree::show(ui, entry, now)),
+            Tab::Raw => intents.extend(raw::show(ui, entry, presenter)),
+        }
+    }
+}
+
+impl eframe::App for App {
+    fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
+        let events = self.worker.as_ref().map(Worker::drain).unwrap_or_default();
+        for event in events {
+            self.handle_event(event);
+        }
+        for intent in self.global_input(ctx) {
+            self.apply(ctx, intent);
+        }
+    }
+
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        let ctx = ui.ctx().clone();
+        let now_ms = (self.clock)();
+        let now = now_ms.div_euclid(1000);
+        let selected = self.state.selected;
+        for entry in &mut self.state.entries {
+            entry.tick(now, Some(entry.id) == selected);
+        }
+        let mut intents = Vec::new();
+
+        egui::Panel::top("toolbar").show(ui, |ui| {
+            intents.extend(status::toolbar(ui, &self.settings, &self.state));
+        });
+        egui::Panel::bottom("status").show(ui, |ui| {
+            intents.extend(status::status_line(ui, &self.state));
+        });
+        egui::Panel::left("workspace")
+            .resizable(true)
+            .default_size(290.0)
+            .size_range(220.0..=520.0)
+            .show(ui, |ui| {
+                intents.extend(workspace::show(ui, &mut self.state, &self.settings));
+            });
+        let side = self.settings.show_side_panel;
+        let presenter = self.settings.presenter;
+        if let Some(entry) = selected
+            .and_then(|id| self.state.entry_mut(id))
+            .filter(|e| side && e.report().is_some())
+        {
+            egui::Panel::right("key-and-expectations")
+                .resizable(true)
+                .default_size(330.0)
+                .size_range(260.0..=560.0)
+                .show(ui, |ui| {
+                    egui::ScrollArea::vertical()
+                        .auto_shrink([false; 2])
+                        .show(ui, |ui| {
+                            intents.extend(verify::show(ui, entry, presenter));
+                            ui.add_space(10.0);
+                            intents.extend(expect::show(ui, entry));
+                        });
+                });
+        }
+        egui::CentralPanel::default().show(ui, |ui| self.centre(ui, now, &mut intents));
+
+        if self.state.help_open {
+            intents.extend(help::show(&ctx));
+        }
+        help::drop_overlay(&ctx);
+
+        for intent in intents {
+            self.apply(&ctx, intent);
+        }
+        self.schedule_repaint(&ctx, now_ms);
+    }
+
+    fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        eframe::set_value(storage, eframe::APP_KEY, &self.settings);
+    }
+
+    /// egui's memory holds text-field state, which can include a typed secret: never saved.
+    fn persist_egui_memory(&self) -> bool {
+        false
+    }
+}
+
+/// Seconds until the lifetime's words change: every second under an hour, then every minute,
+/// then every hour ("2 h 5 min" ticks once a minute).
+fn seconds_until_text_changes(
+    lifetime: &crate::token::lifetime::Lifetime,
+    now: i64,
+) -> Option<i64> {
+    let target = match lifetime.state {
+        crate::token::lifetime::LifetimeState::NotYetValid => lifetime.not_before.as_ref()?.unix,
+        _ => lifetime.expires_at.as_ref()?.unix,
+    };
+    let distance = (target - now).abs();
+    let unit = match distance {
+        d if d < 3_600 => 1,
+        d if d < 86_400 => 60,
+        _ => 3_600,
+    };
+    // The words show whole units, rounded down: counting down they change one second after
+    // the distance reaches a multiple of the unit, counting up when it reaches the next one.
+    Some(if target > now {
+        distance % unit + 1
+    } else {
+        unit - distance % unit
+    })
+}
+
+/// A PEM block, a JWK or a JWKS: a key file rather than a token.
+fn looks_like_key(text: &str) -> bool {
+    let text = text.trim_start();
+    if text.starts_with("-----BEGIN") {
+        return true;
+    }
+    text.starts_with('{')
+        && serde_json::from_str::<serde_json::Value>(text).is_ok_and(|v| {
+            v.get("kty").is_some() || v.get("keys").is_some_and(serde_json::Value::is_array)
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn key_files_are_told_from_tokens() {
+        assert!(looks_like_key("-----BEGIN PUBLIC KEY-----\nMIIB"));
+        assert!(looks_like_key(r#"{"keys": []}"#));
+        assert!(looks_like_key(r#" {"kty": "RSA", "n": "x", "e": "AQAB"}"#));
+        assert!(!looks_like_key(r#"{"access_token": "a.b.c"}"#));
+        assert!(!looks_like_key("eyJhbGciOiJub25lIn0.e30."));
+    }
+}

@@ -1,0 +1,96 @@
+//! The checklist: every check of the report, failures first, each with its mark (✓ ✗ ! i),
+//! what it found and — when something is wrong — what to do about it.
+
+use egui::{Label, RichText, Sense, Stroke, Ui, pos2, vec2};
+
+use crate::token::{CheckStatus, Report};
+
+use super::style;
+
+/// Draws the checks of `report`.
+pub fn show(ui: &mut Ui, report: &Report) {
+    let checks = report.checks_by_severity();
+    ui.horizontal_wrapped(|ui| {
+        style::section(ui, "Checks");
+        for (status, words) in [
+            (CheckStatus::Fail, "failed"),
+            (CheckStatus::Warn, "warnings"),
+            (CheckStatus::Pass, "passed"),
+            (CheckStatus::Info, "for information"),
+        ] {
+            let n = checks.iter().filter(|c| c.status == status).count();
+            if n > 0 {
+                style::chip(ui, format!("{n} {words}"), style::check(ui, status));
+            }
+        }
+    });
+    ui.add_space(4.0);
+    for check in checks {
+        let color = style::check(ui, check.status);
+        ui.horizontal_top(|ui| {
+            mark(ui, check.status, color);
+            ui.add_sized(
+                [78.0, 18.0],
+                Label::new(RichText::new(check.id).monospace().color(style::grey(ui))),
+            );
+            ui.vertical(|ui| {
+                let message = RichText::new(&check.message);
+                let message = if check.status == CheckStatus::Fail {
+                    message.color(color)
+                } else {
+                    message
+                };
+                ui.add(Label::new(message).wrap());
+                if let Some(hint) = &check.hint {
+                    style::hint(ui, hint);
+                }
+            });
+        });
+    }
+}
+
+/// The check's mark as a coloured disc: ✓ and ✗ drawn as strokes (the bundled fonts have no
+/// such glyphs), ! and i as text. Its hover text names the status for screen readers too.
+fn mark(ui: &mut Ui, status: CheckStatus, color: egui::Color32) {
+    let (rect, response) = ui.allocate_exact_size(vec2(20.0, 20.0), Sense::hover());
+    let c = rect.center();
+    let painter = ui.painter();
+    painter.circle_filled(c, 9.0, color);
+    let ink = if ui.visuals().dark_mode {
+        egui::Color32::from_gray(20)
+    } else {
+        egui::Color32::WHITE
+    };
+    let stroke = Stroke::new(2.0, ink);
+    match status {
+        CheckStatus::Pass => {
+            painter.line_segment([c + vec2(-4.0, 0.5), c + vec2(-1.2, 3.5)], stroke);
+            painter.line_segment([c + vec2(-1.2, 3.5), c + vec2(4.2, -3.2)], stroke);
+        }
+        CheckStatus::Fail => {
+            painter.line_segment([c + vec2(-3.5, -3.5), c + vec2(3.5, 3.5)], stroke);
+            painter.line_segment([c + vec2(-3.5, 3.5), c + vec2(3.5, -3.5)], stroke);
+        }
+        CheckStatus::Warn | CheckStatus::Info => {
+            let text = if status == CheckStatus::Warn {
+                "!"
+            } else {
+                "i"
+            };
+            painter.text(
+                pos2(c.x, c.y + 0.5),
+                egui::Align2::CENTER_CENTER,
+                text,
+                egui::FontId::proportional(13.0),
+                ink,
+            );
+        }
+    }
+    let words = match status {
+        CheckStatus::Pass => "passed",
+        CheckStatus::Fail => "failed",
+        CheckStatus::Warn => "warning",
+        CheckStatus::Info => "information: not checked",
+    };
+    response.on_hover_text(words);
+}

@@ -1,0 +1,225 @@
+//! The claims table: claim, value, meaning. Dates show local time (UTC, the Unix value and the
+//! relative time on hover); `aud`, `scope` and friends show as chips; nested objects (`cnf`,
+//! `act`, `realm_access`) expand in place. A huge payload shows its first claims here and
+//! leaves the rest to the virtualised tree view.
+
+use egui::{Align, Layout, RichText, Ui};
+use serde_json::Value;
+
+use crate::token::Report;
+use crate::token::claims::ClaimView;
+use crate::token::report::PayloadFormat;
+use crate::token::time::relative;
+
+use super::intent::Intent;
+use super::style;
+
+/// More claims than this are left to the tree view.
+const MAX_CLAIMS: usize = 200;
+/// Members of a nested object shown in place.
+const MAX_CHILDREN: usize = 100;
+/// Characters of a value shown in a cell.
+const MAX_VALUE_CHARS: usize = 300;
+
+/// Draws the claims of `report`.
+pub fn show(ui: &mut Ui, report: &Report, now: i64, _presenter: bool) -> Vec<Intent> {
+    let mut intents = Vec::new();
+    ui.horizontal(|ui| {
+        style::section(ui, "Claims");
+        if !report.claims.is_empty() {
+            ui.weak(format!("{} in the payload", report.claims.len()));
+        }
+    });
+    ui.add_space(4.0);
+    if report.claims.is_empty() {
+        ui.weak(match report.payload_format {
+            PayloadFormat::Encrypted => {
+                "The claims are encrypted: they cannot be read without the decryption key."
+            }
+            PayloadFormat::None => {
+                "An opaque token has no claims to read here; introspection asks its issuer."
+            }
+            _ => "The payload is not a claims object; see the Raw view.",
+        });
+        return intents;
+    }
+    let total = ui.available_width();
+    let name_w = 150.0_f32.min(total * 0.25);
+    let value_w = ((total - name_w) * 0.5).max(160.0);
+    let meaning_w = (total - name_w - value_w - 24.0).max(120.0);
+
+    ui.horizontal(|ui| {
+        for (text, w) in [
+            ("Claim", name_w),
+            ("Value", value_w),
+            ("Meaning", meaning_w),
+        ] {
+            cell(ui, w, |ui| {
+                ui.label(RichText::new(text).small().strong().color(style::grey(ui)));
+            });
+        }
+    });
+    for (i, claim) in report.claims.iter().take(MAX_CLAIMS).enumerate() {
+        let background = ui.painter().add(egui::Shape::Noop);
+        let row = ui
+            .horizontal_top(|ui| {
+                cell(ui, name_w, |ui| {
+                    ui.label(RichText::new(&claim.name).monospace().strong());
+                });
+                cell(ui, value_w, |ui| value_cell(ui, claim, now, &mut intents));
+                cell(ui, meaning_w, |ui| {
+                    match claim.explanation {
+                        Some(words) => ui.add(egui::Label::new(words).wrap()),
+                        None => ui.weak("not a registered claim"),
+                    };
+                });
+            })
+            .response;
+        if i % 2 == 0 {
+            let rect = row.rect.expand2(egui::vec2(4.0, 2.0));
+            ui.painter().set(
+                background,
+                egui::Shape::rect_filled(rect, 4.0, ui.visuals().faint_bg_color),
+            );
+        }
+    }
+    if report.claims.len() > MAX_CLAIMS {
+        ui.weak(format!(
+            "{} more claims: the Tree view (Ctrl+2) shows them all.",
+            report.claims.len() - MAX_CLAIMS
+        ));
+    }
+    intents
+}
+
+fn cell(ui: &mut Ui, width: f32, add: impl FnOnce(&mut Ui)) {
+    ui.allocate_ui_with_layout(egui::vec2(width, 0.0), Layout::top_down(Align::Min), |ui| {
+        ui.set_width(width);
+        add(ui);
+    });
+}
+
+fn value_cell(ui: &mut Ui, claim: &ClaimView, now: i64, intents: &mut Vec<Intent>) {
+    if let Some(time) = &claim.time {
+        let shown = ui.label(RichText::new(&time.local).monospace());
+        shown.on_hover_text(format!(
+            "{}\nUnix time {}\n{}",
+            time.utc,
+            time.unix,
+            relative(time.unix - now)
+        ));
+    } else if !claim.items.is_empty() {
+        let color = if claim.name == "aud" {
+            style::blue(ui)
+        } else {
+            style::purple(ui)
+        };
+        ui.horizontal_wrapped(|ui| {
+            for item in &claim.items {
+                let chip = style::chip(ui, style::truncate(item, 80), color);
+                chip.context_menu(|ui| {
+                    copy_button(ui, item, &format!("{} item", claim.name), intents)
+                });
+            }
+        });
+    } else {
+        nested(ui, &claim.name, &claim.value, 0, intents);
+    }
+    if let Some(problem) = &claim.problem {
+        ui.add(
+            egui::Label::new(RichText::new(format!("Problem: {problem}")).color(style::red(ui)))
+                .wrap(),
+        );
+    }
+}
+
+/// A value, with objects and arrays as collapsible blocks.
+fn nested(ui: &mut Ui, name: &str, value: &Value, depth: usize, intents: &mut Vec<Intent>) {
+    match value {
+        Value::Object(map) if !map.is_empty() => {
+            let title = format!(
+                "{{…}} {} member{}",
+                map.len(),
+                if map.len() == 1 { "" } else { "s" }
+            );
+            egui::CollapsingHeader::new(title)
+                .id_salt((name, depth))
+                .show(ui, |ui| {
+                    for (key, child) in map.iter().take(MAX_CHILDREN) {
+                        ui.horizontal_top(|ui| {
+                            ui.label(
+                                RichText::new(format!("{key}:"))
+                                    .monospace()
+                                    .color(style::blue(ui)),
+                            );
+                            ui.vertical(|ui| nested(ui, key, child, depth + 1, intents));
+                        });
+                    }
+                    more(ui, map.len());
+                });
+        }
+        Value::Array(items) if !items.is_empty() => {
+            let title = format!(
+                "[…] {} item{}",
+                items.len(),
+                if items.len() == 1 { "" } else { "s" }
+            );
+            egui::CollapsingHeader::new(title)
+                .id_salt((name, depth))
+                .show(ui, |ui| {
+                    for (i, child) in items.iter().take(MAX_CHILDREN).enumerate() {
+                        ui.horizontal_top(|ui| {
+                            ui.label(
+                                RichText::new(format!("[{i}]"))
+                                    .monospace()
+                                    .color(style::grey(ui)),
+                            );
+                            ui.vertical(|ui| {
+                                nested(ui, &format!("{name}[{i}]"), child, depth + 1, intents)
+                            });
+                        });
+                    }
+                    more(ui, items.len());
+                });
+        }
+        Value::String(s) => {
+            let label = ui.add(egui::Label::new(style::truncate(s, MAX_VALUE_CHARS)).wrap());
+            label.context_menu(|ui| copy_button(ui, s, &format!("the value of {name}"), intents));
+        }
+        other => {
+            let text = other.to_string();
+            let label = ui.label(
+                RichText::new(&text)
+                    .monospace()
+                    .color(style::syntax(ui, syntax_of(other))),
+            );
+            label.context_menu(|ui| {
+                copy_button(ui, &text, &format!("the value of {name}"), intents)
+            });
+        }
+    }
+}
+
+fn more(ui: &mut Ui, len: usize) {
+    if len > MAX_CHILDREN {
+        ui.weak(format!("… {} more: see the Tree view", len - MAX_CHILDREN));
+    }
+}
+
+fn syntax_of(value: &Value) -> style::Syntax {
+    match value {
+        Value::Number(_) => style::Syntax::Number,
+        Value::String(_) => style::Syntax::String,
+        _ => style::Syntax::Literal,
+    }
+}
+
+fn copy_button(ui: &mut Ui, text: &str, what: &str, intents: &mut Vec<Intent>) {
+    if ui.button("Copy value").clicked() {
+        intents.push(Intent::Copy {
+            text: text.to_string(),
+            what: what.to_string(),
+        });
+        ui.close();
+    }
+}

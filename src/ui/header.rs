@@ -1,0 +1,169 @@
+//! The header strip: what the token is (kind, algorithm, key id, signature), who issued it
+//! for whom, and the live countdown with a bar of how much of its lifetime (iat → exp) is used.
+
+use egui::{RichText, Ui};
+
+use crate::token::claims::explain_alg;
+use crate::token::lifetime::{Lifetime, LifetimeState};
+use crate::token::time::duration;
+use crate::token::{Report, SignatureStatus};
+
+use super::entry::Entry;
+use super::intent::Intent;
+use super::{mask, style};
+
+/// Draws the header strip of a parsed token.
+pub fn show(ui: &mut Ui, entry: &Entry, presenter: bool, now: i64) -> Vec<Intent> {
+    let intents = Vec::new();
+    let (Some(report), Some(live)) = (entry.report(), entry.live()) else {
+        return intents;
+    };
+    style::card(ui).show(ui, |ui| {
+        ui.set_width(ui.available_width());
+        ui.horizontal_wrapped(|ui| {
+            ui.label(RichText::new(entry.kind_label()).size(21.0).strong());
+            if let Some(alg) = &report.signature.alg {
+                let chip = style::chip(ui, alg, style::blue(ui));
+                if let Some(words) = explain_alg(alg) {
+                    chip.on_hover_text(words);
+                }
+            }
+            if let Some(kid) = &report.signature.kid {
+                ui.weak("kid");
+                ui.monospace(kid);
+            }
+            signature_chip(ui, entry, report);
+        });
+        ui.add_space(2.0);
+        ui.horizontal_wrapped(|ui| {
+            field(ui, "issuer", report.claim_str("iss"));
+            field(ui, "subject", report.claim_str("sub"));
+            if let Some(source) = &entry.source {
+                field(ui, "from", Some(source));
+            }
+            if presenter {
+                field(ui, "token", Some(&mask::mask(&entry.raw)));
+            }
+        });
+        ui.add_space(6.0);
+        lifetime_row(ui, live, now);
+    });
+    intents
+}
+
+fn field(ui: &mut Ui, name: &str, value: Option<&str>) {
+    let Some(value) = value else {
+        return;
+    };
+    ui.label(RichText::new(name).color(style::grey(ui)));
+    ui.label(RichText::new(value).strong());
+    ui.add_space(10.0);
+}
+
+fn signature_chip(ui: &mut Ui, entry: &Entry, report: &Report) {
+    if entry.verification.running.is_some() {
+        ui.spinner();
+        ui.label("verifying signature…");
+        return;
+    }
+    let (words, color) = match report.signature.status {
+        SignatureStatus::Valid => ("signature valid", style::green(ui)),
+        SignatureStatus::Invalid => ("signature INVALID", style::red(ui)),
+        SignatureStatus::NotSigned => ("not signed", style::red(ui)),
+        SignatureStatus::Unsupported => ("signature not checkable", style::amber(ui)),
+        SignatureStatus::Unverified => ("signature not verified", style::grey(ui)),
+    };
+    style::chip(ui, words, color).on_hover_text(&report.signature.detail);
+}
+
+/// The countdown, the exact instants, and the bar.
+fn lifetime_row(ui: &mut Ui, live: &Lifetime, now: i64) {
+    let color = style::lifetime(ui, live.state);
+    ui.horizontal(|ui| {
+        ui.label(
+            RichText::new(countdown_words(live))
+                .size(24.0)
+                .strong()
+                .color(color),
+        );
+        style::chip(ui, live.state.label(), color);
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            if let Some(exp) = &live.expires_at {
+                ui.label(RichText::new(&exp.local).monospace())
+                    .on_hover_text(format!(
+                        "{}\n{}",
+                        exp.utc,
+                        crate::token::time::relative(exp.unix - now)
+                    ));
+                ui.weak("expires at");
+            }
+        });
+    });
+    if let Some(fraction) = live.used_fraction {
+        let issued = live.not_before.as_ref().or(live.issued_at.as_ref());
+        let span = match (issued, &live.expires_at) {
+            (Some(start), Some(end)) => {
+                format!(" {}", duration((end.unix - start.unix).unsigned_abs()))
+            }
+            _ => String::new(),
+        };
+        let text = format!("{:.0} % of its{span} lifetime used", fraction * 100.0);
+        ui.add(
+            egui::ProgressBar::new(fraction as f32)
+                .fill(color.gamma_multiply(0.8))
+                .text(RichText::new(text).color(ui.visuals().strong_text_color())),
+        );
+    }
+}
+
+/// "expires in 4 min 03 s", "expired 2 h ago", "never expires (no exp claim)".
+#[must_use]
+pub fn countdown_words(live: &Lifetime) -> String {
+    let left = live.expires_in_seconds.unwrap_or_default();
+    match live.state {
+        LifetimeState::Valid | LifetimeState::Expiring => {
+            format!("expires in {}", countdown(left.unsigned_abs()))
+        }
+        LifetimeState::Expired if -left <= live.leeway_seconds as i64 => format!(
+            "{} — still accepted within the {} s leeway",
+            live.summary, live.leeway_seconds
+        ),
+        LifetimeState::NoExpiry => "never expires (no exp claim)".into(),
+        _ => live.summary.clone(),
+    }
+}
+
+/// A countdown that keeps its width: "4 min 03 s", "2 h 05 min", "42 s".
+fn countdown(seconds: u64) -> String {
+    match seconds {
+        s if s < 60 => format!("{s} s"),
+        s if s < 3_600 => format!("{} min {:02} s", s / 60, s % 60),
+        s if s < 86_400 => format!("{} h {:02} min", s / 3_600, s % 3_600 / 60),
+        s => duration(s),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn countdown_pads_the_smaller_unit() {
+        assert_eq!(countdown(243), "4 min 03 s");
+        assert_eq!(countdown(7_500), "2 h 05 min");
+        assert_eq!(countdown(9), "9 s");
+    }
+
+    #[test]
+    fn words_follow_the_state() {
+        let claims = json!({"iat": 1000, "exp": 2000});
+        let at = |now| countdown_words(&Lifetime::compute(claims.as_object(), now, 60));
+        assert_eq!(at(1757), "expires in 4 min 03 s");
+        assert_eq!(
+            at(2030),
+            "expired 30 s ago — still accepted within the 60 s leeway"
+        );
+        assert_eq!(at(9200), "expired 2 h ago");
+    }
+}

@@ -1,0 +1,361 @@
+//! What the user asked for during a frame, and the one place that acts on it.
+//!
+//! Panels only draw and return intents; `App::apply` changes the workspace, talks to the
+//! worker and the clipboard. Keeping every side effect here makes the panels easy to read and
+//! the effects easy to find (STYLE.md item 3).
+
+use std::path::PathBuf;
+
+use crate::token;
+use crate::worker::{Command, Samples};
+
+use super::app::{App, Group, Level};
+use super::entry::{Body, Entry, EntryId, KeyKind};
+use super::settings::{Tab, ThemeChoice};
+
+/// One thing the user asked for.
+#[must_use]
+#[derive(Debug, Clone, PartialEq)]
+pub enum Intent {
+    /// Pasted or dropped text: one token, or several from a token response.
+    AddText {
+        text: String,
+        origin: String,
+    },
+    /// The Paste button: ask the platform for the clipboard (it arrives as a paste event).
+    RequestPaste,
+    ReadDroppedFile(PathBuf),
+    LoadSamples,
+    Select(EntryId),
+    /// Move the selection up (-1) or down (+1) the list.
+    SelectOffset(isize),
+    StartRename(EntryId),
+    /// Finish renaming: keep the new name, or not.
+    FinishRename {
+        keep: bool,
+    },
+    Remove(EntryId),
+    ClearAll,
+    /// Expectations changed: judge the token again.
+    Rejudge(EntryId),
+    Verify(EntryId),
+    CancelVerify(EntryId),
+    /// Put `text` on the clipboard; `what` says what it was, for the status line.
+    Copy {
+        text: String,
+        what: String,
+    },
+    SetTab(Tab),
+    SetTheme(ThemeChoice),
+    TogglePresenter,
+    /// Open (`Some(true)`), close, or flip (`None`) the shortcuts overlay.
+    Help(Option<bool>),
+    ToggleSidePanel,
+}
+
+impl App {
+    /// Acts on one intent.
+    pub(super) fn apply(&mut self, ctx: &egui::Context, intent: Intent) {
+        let now = self.now();
+        match intent {
+            Intent::AddText { text, origin } => self.add_text(&text, &origin),
+            Intent::RequestPaste => {
+                ctx.send_viewport_cmd(egui::ViewportCommand::RequestPaste);
+                ctx.request_repaint();
+            }
+            Intent::ReadDroppedFile(path) => {
+                let job = self.state.next_job();
+                let target = self.state.selected;
+                self.state.file_jobs.insert(job, target);
+                self.notify(Level::Busy, format!("Reading {}…", file_name(&path)));
+                self.send(Command::ReadFile { job, path });
+            }
+            Intent::LoadSamples => {
+                if self.state.samples_job.is_some() {
+                    return;
+                }
+                let job = self.state.next_job();
+                self.state.samples_job = Some(job);
+                self.notify(
+                    Level::Busy,
+                    "Signing the sample tokens with a throwaway RSA key…",
+                );
+                self.send(Command::MakeSamples { job, now });
+            }
+            Intent::Select(id) => {
+                self.state.selected = Some(id);
+                if self.state.renaming.as_ref().is_some_and(|(r, _)| *r != id) {
+                    self.state.renaming = None;
+                }
+                if let Some(e) = self.state.entry_mut(id) {
+                    e.judge(now);
+                }
+            }
+            Intent::SelectOffset(delta) => {
+                let ids: Vec<EntryId> = self.state.entries.iter().map(|e| e.id).collect();
+                let at = self
+                    .state
+                    .selected
+                    .and_then(|s| ids.iter().position(|&i| i == s));
+                let next = match at {
+                    Some(i) => i
+                        .saturating_add_signed(delta)
+                        .min(ids.len().saturating_sub(1)),
+                    None => 0,
+                };
+                if let Some(&id) = ids.get(next) {
+                    self.apply(ctx, Intent::Select(id));
+                }
+            }
+            Intent::StartRename(id) => {
+                let label = self
+                    .state
+                    .entry(id)
+                    .map(|e| e.label.clone())
+                    .unwrap_or_default();
+                self.state.renaming = Some((id, label));
+            }
+            Intent::FinishRename { keep } => {
+                if let Some((id, name)) = self.state.renaming.take()
+                    && keep
+                    && !name.trim().is_empty()
+                    && let Some(e) = self.state.entry_mut(id)
+                {
+                    e.label = name.trim().to_string();
+                }
+            }
+            Intent::Remove(id) => self.remove(id),
+            Intent::ClearAll => {
+                let ids: Vec<EntryId> = self.state.entries.iter().map(|e| e.id).collect();
+                for id in ids {
+                    self.remove(id);
+                }
+                self.state.confirm_clear = false;
+                self.notify(Level::Info, "Workspace cleared");
+            }
+            Intent::Rejudge(id) => {
+                if let Some(e) = self.state.entry_mut(id) {
+                    e.judge(now);
+                }
+            }
+            Intent::Verify(id) => self.verify(id),
+            Intent::CancelVerify(id) => {
+                let job = self
+                    .state
+                    .entry_mut(id)
+                    .and_then(|e| e.verification.running.take());
+                if let Some(job) = job {
+                    self.send(Command::Cancel(job));
+                    self.notify(Level::Info, "Verification cancelled");
+                }
+            }
+            Intent::Copy { text, what } => {
+                ctx.copy_text(text);
+                self.notify(Level::Info, format!("Copied {what}"));
+            }
+            Intent::SetTab(tab) => self.settings.tab = tab,
+            Intent::SetTheme(theme) => {
+                self.settings.theme = theme;
+                ctx.set_theme(theme.preference());
+            }
+            Intent::TogglePresenter => {
+                self.settings.presenter = !self.settings.presenter;
+                let words = if self.settings.presenter {
+                    "Presenter mode on: tokens, signatures and secrets are masked"
+                } else {
+                    "Presenter mode off"
+                };
+                self.notify(Level::Info, words);
+            }
+            Intent::Help(open) => self.state.help_open = open.unwrap_or(!self.state.help_open),
+            Intent::ToggleSidePanel => {
+                self.settings.show_side_panel = !self.settings.show_side_panel
+            }
+        }
+    }
+
+    /// Normalises `text` and adds every token in it, grouped when there are several.
+    pub(super) fn add_text(&mut self, text: &str, origin: &str) {
+        let now = self.now();
+        let normalized = match token::normalize(text) {
+            Ok(n) => n,
+            Err(e) => {
+                self.notify(Level::Error, format!("Nothing added from {origin}: {e}"));
+                return;
+            }
+        };
+        let grouped = normalized.tokens.len() > 1 || !normalized.response_fields.is_empty();
+        let group = grouped.then(|| {
+            let id = self.state.next_job();
+            let details = normalized
+                .response_fields
+                .iter()
+                .map(|(k, v)| {
+                    format!(
+                        "{k}: {}",
+                        v.as_str().map_or_else(|| v.to_string(), str::to_string)
+                    )
+                })
+                .collect();
+            self.state.groups.push(Group {
+                id,
+                title: format!("Token response · {}", clock_time(now)),
+                details,
+            });
+            id
+        });
+        let mut first = None;
+        let count = normalized.tokens.len();
+        for found in normalized.tokens {
+            let id = self.state.next_job();
+            let mut entry = Entry::new(
+                id,
+                found.token,
+                found.label,
+                normalized.stripped.clone(),
+                now,
+                self.settings.default_leeway,
+            );
+            entry.group = group;
+            entry.label = self.state.unique_label(&base_label(&entry));
+            first.get_or_insert(id);
+            self.state.entries.push(entry);
+        }
+        self.state.selected = first.or(self.state.selected);
+        let malformed = self
+            .state
+            .selected
+            .and_then(|id| self.state.entry(id))
+            .is_some_and(|e| matches!(e.body, Body::Malformed(_)));
+        if malformed {
+            self.notify(
+                Level::Error,
+                format!("The token from {origin} cannot be read: see the error"),
+            );
+        } else if count > 1 {
+            self.notify(Level::Info, format!("Added {count} tokens from {origin}"));
+        } else {
+            self.notify(Level::Info, format!("Added a token from {origin}"));
+        }
+    }
+
+    /// The sample tokens arrived from the worker: add them with their key and verify them.
+    pub(super) fn add_samples(&mut self, samples: Samples) {
+        let now = self.now();
+        let group = self.state.next_job();
+        self.state.groups.push(Group {
+            id: group,
+            title: "Samples · signed at start-up".into(),
+            details: vec![
+                "Signed with a throwaway RSA key; its public JWK is pre-filled for verification"
+                    .into(),
+            ],
+        });
+        let mut ids = Vec::new();
+        for (raw, label) in [
+            (samples.access_token, "Sample access token"),
+            (samples.id_token, "Sample ID token (expired)"),
+        ] {
+            let id = self.state.next_job();
+            let mut entry =
+                Entry::new(id, raw, None, Vec::new(), now, self.settings.default_leeway);
+            entry.group = Some(group);
+            entry.label = self.state.unique_label(label);
+            entry.key.kind = KeyKind::KeyText;
+            entry.key.key_text.clone_from(&samples.public_jwk);
+            entry.expect.audience = "https://api.example.com".into();
+            if label.contains("ID token") {
+                entry.expect.audience = "tokenscope-demo".into();
+            }
+            entry.judge(now);
+            ids.push(id);
+            self.state.entries.push(entry);
+        }
+        self.state.selected = ids.first().copied();
+        for id in ids {
+            self.verify(id);
+        }
+        self.notify(
+            Level::Info,
+            "Loaded two sample tokens signed with a throwaway key",
+        );
+    }
+
+    fn verify(&mut self, id: EntryId) {
+        let job = self.state.next_job();
+        let Some(entry) = self.state.entry_mut(id) else {
+            return;
+        };
+        let Some(jws) = entry.jws_for_worker() else {
+            self.notify(
+                Level::Warn,
+                "Only a signed JWT (JWS) has a signature to verify",
+            );
+            return;
+        };
+        let Some(source) = entry.key.source() else {
+            self.notify(
+                Level::Warn,
+                "Give a key first: a secret, a PEM/JWK/JWKS, a JWKS URL or an issuer",
+            );
+            return;
+        };
+        if let Some(old) = entry.verification.running.replace(job) {
+            self.send(Command::Cancel(old));
+        }
+        let Some(entry) = self.state.entry_mut(id) else {
+            return;
+        };
+        entry.verification.used = Some(source.describe());
+        let words = format!("Verifying with {}…", source.describe());
+        self.send(Command::Verify { job, jws, source });
+        self.notify(Level::Busy, words);
+    }
+
+    fn remove(&mut self, id: EntryId) {
+        let Some(at) = self.state.entries.iter().position(|e| e.id == id) else {
+            return;
+        };
+        let entry = self.state.entries.remove(at);
+        if let Some(job) = entry.verification.running {
+            self.send(Command::Cancel(job));
+        }
+        if self.state.renaming.as_ref().is_some_and(|(r, _)| *r == id) {
+            self.state.renaming = None;
+        }
+        if let Some(group) = entry.group
+            && !self.state.entries.iter().any(|e| e.group == Some(group))
+        {
+            self.state.groups.retain(|g| g.id != group);
+        }
+        if self.state.selected == Some(id) {
+            let next = at.min(self.state.entries.len().saturating_sub(1));
+            self.state.selected = self.state.entries.get(next).map(|e| e.id);
+        }
+        self.notify(Level::Info, format!("Removed {}", entry.label));
+    }
+}
+
+/// "access token", or what the token turned out to be.
+fn base_label(entry: &Entry) -> String {
+    match entry.source.as_deref() {
+        Some("access_token") => "Access token".into(),
+        Some("id_token") => "ID token".into(),
+        Some("refresh_token") => "Refresh token".into(),
+        Some(other) => other.replace('_', " "),
+        None => entry.kind_label().to_string(),
+    }
+}
+
+/// "14:03:22" in local time.
+fn clock_time(now: i64) -> String {
+    let local = token::time::HumanTime::new(now, now).local;
+    local.split(' ').nth(1).unwrap_or(&local).to_string()
+}
+
+fn file_name(path: &std::path::Path) -> String {
+    path.file_name().map_or_else(
+        || path.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    )
+}

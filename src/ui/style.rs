@@ -1,0 +1,213 @@
+//! Colours, text sizes and the few small widgets every panel shares (chips, section titles).
+//! Colours come in a light and a dark variant picked from the current visuals, so both themes
+//! keep their contrast on a projector.
+
+use egui::{Color32, CornerRadius, FontFamily, FontId, Margin, Response, RichText, TextStyle, Ui};
+
+use crate::token::CheckStatus;
+use crate::token::lifetime::LifetimeState;
+
+/// Sets text sizes and spacing for both themes: a little larger than egui's defaults, so a
+/// screen share stays readable.
+pub fn install(ctx: &egui::Context) {
+    ctx.all_styles_mut(|style| {
+        style.text_styles = [
+            (
+                TextStyle::Small,
+                FontId::new(11.5, FontFamily::Proportional),
+            ),
+            (TextStyle::Body, FontId::new(14.0, FontFamily::Proportional)),
+            (
+                TextStyle::Button,
+                FontId::new(14.0, FontFamily::Proportional),
+            ),
+            (
+                TextStyle::Heading,
+                FontId::new(20.0, FontFamily::Proportional),
+            ),
+            (
+                TextStyle::Monospace,
+                FontId::new(13.0, FontFamily::Monospace),
+            ),
+        ]
+        .into();
+        style.spacing.item_spacing = egui::vec2(8.0, 6.0);
+        style.spacing.button_padding = egui::vec2(8.0, 3.0);
+        style.spacing.interact_size.y = 22.0;
+    });
+}
+
+fn pick(ui: &Ui, light: Color32, dark: Color32) -> Color32 {
+    if ui.visuals().dark_mode { dark } else { light }
+}
+
+pub fn green(ui: &Ui) -> Color32 {
+    pick(
+        ui,
+        Color32::from_rgb(0x1a, 0x7f, 0x37),
+        Color32::from_rgb(0x4a, 0xc2, 0x6b),
+    )
+}
+
+pub fn amber(ui: &Ui) -> Color32 {
+    pick(
+        ui,
+        Color32::from_rgb(0xb2, 0x5e, 0x00),
+        Color32::from_rgb(0xf0, 0xa8, 0x3c),
+    )
+}
+
+pub fn red(ui: &Ui) -> Color32 {
+    pick(
+        ui,
+        Color32::from_rgb(0xc4, 0x21, 0x2f),
+        Color32::from_rgb(0xff, 0x6b, 0x6b),
+    )
+}
+
+pub fn blue(ui: &Ui) -> Color32 {
+    pick(
+        ui,
+        Color32::from_rgb(0x1f, 0x5f, 0xbf),
+        Color32::from_rgb(0x6c, 0xa8, 0xff),
+    )
+}
+
+pub fn purple(ui: &Ui) -> Color32 {
+    pick(
+        ui,
+        Color32::from_rgb(0x7a, 0x3e, 0xc8),
+        Color32::from_rgb(0xc3, 0x8b, 0xff),
+    )
+}
+
+pub fn grey(ui: &Ui) -> Color32 {
+    ui.visuals().weak_text_color()
+}
+
+/// The colour of a lifetime state, used by the badge, the countdown and the bar.
+pub fn lifetime(ui: &Ui, state: LifetimeState) -> Color32 {
+    match state {
+        LifetimeState::Valid => green(ui),
+        LifetimeState::Expiring => amber(ui),
+        LifetimeState::Expired | LifetimeState::Invalid => red(ui),
+        LifetimeState::NotYetValid => blue(ui),
+        LifetimeState::NoExpiry | LifetimeState::Unknown => grey(ui),
+    }
+}
+
+/// The colour of a check's mark.
+pub fn check(ui: &Ui, status: CheckStatus) -> Color32 {
+    match status {
+        CheckStatus::Pass => green(ui),
+        CheckStatus::Fail => red(ui),
+        CheckStatus::Warn => amber(ui),
+        CheckStatus::Info => blue(ui),
+    }
+}
+
+/// What a piece of JSON text is, for syntax colours.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Syntax {
+    Key,
+    String,
+    Number,
+    Literal,
+    Punctuation,
+    Comment,
+}
+
+pub fn syntax(ui: &Ui, kind: Syntax) -> Color32 {
+    match kind {
+        Syntax::Key => blue(ui),
+        Syntax::String => green(ui),
+        Syntax::Number => amber(ui),
+        Syntax::Literal => purple(ui),
+        Syntax::Punctuation => ui.visuals().text_color(),
+        Syntax::Comment => grey(ui),
+    }
+}
+
+/// The colours of a compact token's segments, as jwt.io taught everyone to read them:
+/// header red, payload purple, signature blue.
+pub fn segment(ui: &Ui, index: usize) -> Color32 {
+    match index {
+        0 => pick(
+            ui,
+            Color32::from_rgb(0xd0, 0x02, 0x4a),
+            Color32::from_rgb(0xff, 0x4f, 0x8b),
+        ),
+        1 => pick(
+            ui,
+            Color32::from_rgb(0x9b, 0x1f, 0xc4),
+            Color32::from_rgb(0xd6, 0x7a, 0xff),
+        ),
+        2 => pick(
+            ui,
+            Color32::from_rgb(0x00, 0x7c, 0xb0),
+            Color32::from_rgb(0x3c, 0xc8, 0xf5),
+        ),
+        _ => grey(ui),
+    }
+}
+
+/// A small rounded label with a tinted background: kinds, algorithms, `aud` and `scope` items.
+pub fn chip(ui: &mut Ui, text: impl Into<String>, color: Color32) -> Response {
+    egui::Frame::new()
+        .fill(color.gamma_multiply(0.14))
+        .stroke(egui::Stroke::new(1.0, color.gamma_multiply(0.55)))
+        .corner_radius(CornerRadius::same(9))
+        .inner_margin(Margin::symmetric(7, 1))
+        .show(ui, |ui| {
+            ui.label(RichText::new(text.into()).color(color).size(12.5))
+        })
+        .inner
+}
+
+/// A section title inside a panel.
+pub fn section(ui: &mut Ui, text: &str) -> Response {
+    ui.label(RichText::new(text).strong().size(15.5))
+}
+
+/// The frame of a card: the header strip and the side panel's groups.
+pub fn card(ui: &Ui) -> egui::Frame {
+    egui::Frame::new()
+        .fill(ui.visuals().faint_bg_color)
+        .stroke(ui.visuals().widgets.noninteractive.bg_stroke)
+        .corner_radius(CornerRadius::same(8))
+        .inner_margin(Margin::same(12))
+}
+
+/// A hint line: what to do about a failure or a warning.
+pub fn hint(ui: &mut Ui, hint: &str) {
+    ui.horizontal_top(|ui| {
+        ui.spacing_mut().item_spacing.x = 4.0;
+        ui.label(RichText::new("→").monospace().color(grey(ui)));
+        ui.add(egui::Label::new(RichText::new(hint).italics().color(grey(ui))).wrap());
+    });
+}
+
+/// Cuts `text` to `max` characters for display, saying how much was left out.
+#[must_use]
+pub fn truncate(text: &str, max: usize) -> std::borrow::Cow<'_, str> {
+    match text.char_indices().nth(max) {
+        None => text.into(),
+        Some((cut, _)) => format!(
+            "{}… ({} more characters)",
+            &text[..cut],
+            text[cut..].chars().count()
+        )
+        .into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::truncate;
+
+    #[test]
+    fn truncation_says_what_is_missing() {
+        assert_eq!(truncate("abcdef", 10), "abcdef");
+        assert_eq!(truncate("abcdef", 2), "ab… (4 more characters)");
+    }
+}

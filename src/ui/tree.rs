@@ -1,0 +1,194 @@
+//! The tree view of header and payload: expand and collapse, filter by key or value, copy any
+//! value or path. Rows come from the per-token `TreeModel` and only the rows on screen are laid
+//! out (`ScrollArea::show_rows`), so a 1 MiB payload scrolls as smoothly as a small one.
+
+use egui::text::LayoutJob;
+use egui::{FontId, RichText, Sense, TextEdit, TextFormat, Ui};
+use serde_json::Value;
+
+use super::entry::{Body, Entry, TreeState};
+use super::intent::Intent;
+use super::style::{self, Syntax};
+use super::tree_model::{Row, RowValue, TreeModel};
+
+/// Draws the tree view of a parsed token.
+pub fn show(ui: &mut Ui, entry: &mut Entry, now: i64) -> Vec<Intent> {
+    let mut intents = Vec::new();
+    let Entry {
+        body, tree: state, ..
+    } = entry;
+    let Body::Parsed(parsed) = body else {
+        return intents;
+    };
+    let (model, report) = parsed.tree_model(now);
+
+    ui.horizontal(|ui| {
+        let label = ui.label("Search");
+        let search = ui
+            .add(
+                TextEdit::singleline(&mut state.query)
+                    .hint_text("key or value")
+                    .desired_width(220.0),
+            )
+            .labelled_by(label.id);
+        if search.changed() {
+            state.visible = None;
+        }
+        if ui.button("Expand all").clicked() {
+            state.collapsed.clear();
+            state.visible = None;
+        }
+        if ui.button("Collapse all").clicked() {
+            state.collapsed = model.containers();
+            state.visible = None;
+        }
+        ui.separator();
+        if let Some(row) = state.selected.and_then(|i| model.rows.get(i)) {
+            ui.monospace(&row.path);
+            copy_buttons(ui, row, report, &mut intents);
+        } else {
+            ui.weak("Click a row to copy its value or path");
+        }
+    });
+    ui.separator();
+
+    let visible = state
+        .visible
+        .get_or_insert_with(|| model.visible(&state.collapsed, &state.query))
+        .clone();
+    if visible.is_empty() {
+        ui.weak("Nothing matches the search.");
+        return intents;
+    }
+    let row_height = ui.spacing().interact_size.y;
+    egui::ScrollArea::vertical()
+        .auto_shrink([false; 2])
+        .show_rows(ui, row_height, visible.len(), |ui, range| {
+            for &index in &visible[range] {
+                draw_row(ui, model, index, state, row_height, report, &mut intents);
+            }
+        });
+    intents
+}
+
+fn draw_row(
+    ui: &mut Ui,
+    model: &TreeModel,
+    index: usize,
+    state: &mut TreeState,
+    row_height: f32,
+    report: &crate::token::Report,
+    intents: &mut Vec<Intent>,
+) {
+    let row = &model.rows[index];
+    let rect = egui::Rect::from_min_size(
+        ui.cursor().min,
+        egui::vec2(ui.available_width(), row_height),
+    );
+    if state.selected == Some(index) {
+        ui.painter().rect_filled(
+            rect,
+            3.0,
+            ui.visuals().selection.bg_fill.gamma_multiply(0.4),
+        );
+    }
+    ui.horizontal(|ui| {
+        ui.set_height(row_height);
+        ui.add_space(f32::from(row.depth) * 18.0);
+        if let RowValue::Container { .. } = row.value {
+            let open = !state.collapsed.contains(&index) || !state.query.trim().is_empty();
+            let (arrow, words) = if open {
+                ("▼", "Collapse")
+            } else {
+                ("▶", "Expand")
+            };
+            let toggle = ui
+                .add(egui::Button::new(RichText::new(arrow).monospace().size(11.0)).frame(false))
+                .on_hover_text(format!("{words} {}", row.path));
+            if toggle.clicked() {
+                if open {
+                    state.collapsed.insert(index);
+                } else {
+                    state.collapsed.remove(&index);
+                }
+                state.visible = None;
+            }
+        } else {
+            ui.add_space(18.0);
+        }
+        let label = ui.add(
+            egui::Label::new(row_text(ui, row))
+                .sense(Sense::click())
+                .truncate(),
+        );
+        if label.clicked() {
+            state.selected = Some(index);
+        }
+        label.context_menu(|ui| {
+            state.selected = Some(index);
+            copy_buttons(ui, row, report, intents);
+        });
+    });
+}
+
+/// `key: value` with syntax colours; containers show their size.
+fn row_text(ui: &Ui, row: &Row) -> LayoutJob {
+    let font = FontId::monospace(13.0);
+    let mut job = LayoutJob::default();
+    let mut add = |text: &str, color: egui::Color32| {
+        job.append(text, 0.0, TextFormat::simple(font.clone(), color));
+    };
+    let key_color = if row.depth == 0 {
+        ui.visuals().strong_text_color()
+    } else {
+        style::syntax(ui, Syntax::Key)
+    };
+    add(&row.key, key_color);
+    match &row.value {
+        RowValue::Container { array, len } => {
+            let (open, close) = if *array { ("[", "]") } else { ("{", "}") };
+            let noun = match (*array, *len) {
+                (true, 1) => "item",
+                (true, _) => "items",
+                (false, 1) => "member",
+                (false, _) => "members",
+            };
+            add(&format!("  {open} {len} {noun} {close}"), style::grey(ui));
+        }
+        RowValue::Leaf { text, syntax, note } => {
+            add(": ", style::grey(ui));
+            add(text, style::syntax(ui, *syntax));
+            if let Some(note) = note {
+                add(&format!("   {note}"), style::grey(ui));
+            }
+        }
+    }
+    job
+}
+
+fn copy_buttons(ui: &mut Ui, row: &Row, report: &crate::token::Report, intents: &mut Vec<Intent>) {
+    if ui.button("Copy value").clicked() {
+        let root = if row.in_payload {
+            &report.payload
+        } else {
+            &report.header
+        };
+        let text = match root.pointer(&row.pointer) {
+            Some(Value::String(s)) => s.clone(),
+            Some(v) => serde_json::to_string_pretty(v).unwrap_or_default(),
+            None => String::new(),
+        };
+        intents.push(Intent::Copy {
+            text,
+            what: format!("the value of {}", row.path),
+        });
+        ui.close();
+    }
+    if ui.button("Copy path").clicked() {
+        intents.push(Intent::Copy {
+            text: row.path.clone(),
+            what: format!("the path {}", row.path),
+        });
+        ui.close();
+    }
+}

@@ -1,0 +1,141 @@
+//! The verification form: where the key comes from (an HMAC secret, PEM/JWK/JWKS text or a
+//! dropped key file, a JWKS URL, an issuer to discover), a Verify button that hands the work to
+//! the worker, a spinner with Cancel while it runs, and the verdict in words.
+
+use egui::{RichText, TextEdit, Ui};
+
+use crate::token::SignatureStatus;
+
+use super::entry::{Entry, KeyKind};
+use super::intent::Intent;
+use super::style;
+
+/// Draws the verification form of `entry`.
+pub fn show(ui: &mut Ui, entry: &mut Entry, presenter: bool) -> Vec<Intent> {
+    let mut intents = Vec::new();
+    style::section(ui, "Verify the signature");
+    ui.add_space(2.0);
+    if entry.jws().is_none() {
+        ui.add(
+            egui::Label::new(format!(
+                "Nothing to verify: this is {}. Only a signed JWT (JWS) carries a signature to check.",
+                entry.kind_label().to_lowercase()
+            ))
+            .wrap(),
+        );
+        return intents;
+    }
+    let key = &mut entry.key;
+    egui::ComboBox::from_label("Key from")
+        .selected_text(key.kind.label())
+        .show_ui(ui, |ui| {
+            for kind in KeyKind::ALL {
+                ui.selectable_value(&mut key.kind, kind, kind.label());
+            }
+        });
+    match key.kind {
+        KeyKind::Secret | KeyKind::SecretBase64 => {
+            let label = ui.label(if key.kind == KeyKind::Secret {
+                "Secret"
+            } else {
+                "Secret (base64 or base64url)"
+            });
+            ui.horizontal(|ui| {
+                let edit = TextEdit::singleline(&mut key.secret)
+                    .password(presenter || !key.reveal)
+                    .desired_width(ui.available_width() - 70.0);
+                ui.add(edit).labelled_by(label.id);
+                ui.add_enabled(!presenter, egui::Checkbox::new(&mut key.reveal, "Show"));
+            });
+        }
+        KeyKind::KeyText => {
+            let label = ui.label("Key: PEM, JWK or JWKS");
+            if presenter {
+                ui.weak(format!(
+                    "({} characters, hidden in presenter mode)",
+                    key.key_text.chars().count()
+                ));
+            } else {
+                egui::ScrollArea::vertical()
+                    .id_salt("key-text")
+                    .max_height(150.0)
+                    .show(ui, |ui| {
+                        let edit = TextEdit::multiline(&mut key.key_text)
+                            .code_editor()
+                            .desired_rows(5)
+                            .desired_width(f32::INFINITY)
+                            .hint_text(
+                                "-----BEGIN PUBLIC KEY-----  or  {\"kty\": …}  or  {\"keys\": […]}",
+                            );
+                        ui.add(edit).labelled_by(label.id);
+                    });
+            }
+            ui.weak("Or drop a key file on the window.");
+        }
+        KeyKind::JwksUrl => {
+            let label = ui.label("JWKS URL");
+            let edit = TextEdit::singleline(&mut key.jwks_url)
+                .hint_text("https://issuer.example.com/jwks.json")
+                .desired_width(f32::INFINITY);
+            ui.add(edit).labelled_by(label.id);
+        }
+        KeyKind::Issuer => {
+            let label = ui.label("Issuer");
+            let edit = TextEdit::singleline(&mut key.issuer)
+                .hint_text("https://issuer.example.com")
+                .desired_width(f32::INFINITY);
+            ui.add(edit).labelled_by(label.id);
+            ui.weak("Its keys are found by OpenID Connect discovery, then RFC 8414 metadata.");
+        }
+    }
+    ui.add_space(4.0);
+    let ready = key.source().is_some();
+    ui.horizontal(|ui| {
+        if entry.verification.running.is_some() {
+            ui.spinner();
+            ui.label("Verifying…");
+            if ui.button("Cancel").clicked() {
+                intents.push(Intent::CancelVerify(entry.id));
+            }
+        } else if ui.add_enabled(ready, egui::Button::new("Verify")).clicked() {
+            intents.push(Intent::Verify(entry.id));
+        }
+    });
+    verdict(ui, entry);
+    intents
+}
+
+fn verdict(ui: &mut Ui, entry: &Entry) {
+    let Some(verdict) = &entry.verification.verdict else {
+        return;
+    };
+    ui.add_space(4.0);
+    let (words, color) = match verdict.status {
+        SignatureStatus::Valid => ("Valid signature", style::green(ui)),
+        SignatureStatus::Invalid => ("Invalid signature", style::red(ui)),
+        SignatureStatus::Unverified => ("Not verified", style::amber(ui)),
+        SignatureStatus::NotSigned => ("Not signed", style::red(ui)),
+        SignatureStatus::Unsupported => ("Cannot be checked", style::amber(ui)),
+    };
+    ui.horizontal_wrapped(|ui| {
+        ui.label(RichText::new(words).strong().color(color));
+        if let Some(used) = &entry.verification.used {
+            ui.weak(format!("with {used}"));
+        }
+    });
+    ui.add(egui::Label::new(&verdict.detail).wrap());
+    if let Some(key) = &verdict.key {
+        ui.add(egui::Label::new(RichText::new(format!("Key: {key}")).small()).wrap());
+    }
+    if let Some(problem) = &verdict.alg_problem {
+        ui.add(egui::Label::new(RichText::new(problem).color(style::red(ui))).wrap());
+    }
+    if let Some(hint) = &verdict.hint {
+        style::hint(ui, hint);
+    }
+    for warning in &verdict.warnings {
+        ui.add(
+            egui::Label::new(RichText::new(format!("! {warning}")).color(style::amber(ui))).wrap(),
+        );
+    }
+}
