@@ -28,7 +28,7 @@ pub fn parse(bytes: &[u8]) -> Result<ParsedJson, JsonError> {
     let duplicates = RefCell::new(Vec::new());
     let mut de = serde_json::Deserializer::from_slice(bytes);
     let seed = ValueSeed {
-        path: String::from("$"),
+        path: Path::Root,
         duplicates: &duplicates,
     };
     let result = seed.deserialize(&mut de).and_then(|v| de.end().map(|()| v));
@@ -73,8 +73,37 @@ fn strip_position(message: &str) -> String {
     }
 }
 
+/// Where a value sits, kept as borrowed links and only written out for a duplicate: building
+/// a path string for every value would cost more than the parse itself.
+#[derive(Clone, Copy)]
+enum Path<'a> {
+    Root,
+    Member(&'a Path<'a>, &'a str),
+    Index(&'a Path<'a>, usize),
+}
+
+impl fmt::Display for Path<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Root => f.write_str("$"),
+            Self::Member(parent, key) => {
+                let plain = !key.is_empty()
+                    && key
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+                if plain {
+                    write!(f, "{parent}.{key}")
+                } else {
+                    write!(f, "{parent}[{}]", Value::String((*key).to_owned()))
+                }
+            }
+            Self::Index(parent, i) => write!(f, "{parent}[{i}]"),
+        }
+    }
+}
+
 struct ValueSeed<'a> {
-    path: String,
+    path: Path<'a>,
     duplicates: &'a RefCell<Vec<String>>,
 }
 
@@ -122,8 +151,9 @@ impl<'de> Visitor<'de> for ValueSeed<'_> {
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
         let mut items = Vec::new();
         loop {
+            let path = Path::Index(&self.path, items.len());
             let seed = ValueSeed {
-                path: format!("{}[{}]", self.path, items.len()),
+                path,
                 duplicates: self.duplicates,
             };
             match seq.next_element_seed(seed)? {
@@ -136,30 +166,19 @@ impl<'de> Visitor<'de> for ValueSeed<'_> {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
         let mut members = Map::new();
         while let Some(key) = map.next_key::<String>()? {
-            let path = member_path(&self.path, &key);
-            let seed = ValueSeed {
-                path: path.clone(),
+            let value = map.next_value_seed(ValueSeed {
+                path: Path::Member(&self.path, &key),
                 duplicates: self.duplicates,
-            };
-            let value = map.next_value_seed(seed)?;
-            // Last one wins, as serde_json and most JWT libraries do; the duplicate is reported.
-            if members.insert(key, value).is_some() {
-                self.duplicates.borrow_mut().push(path);
+            })?;
+            if members.contains_key(&key) {
+                self.duplicates
+                    .borrow_mut()
+                    .push(Path::Member(&self.path, &key).to_string());
             }
+            // Last one wins, as serde_json and most JWT libraries do; the duplicate is reported.
+            members.insert(key, value);
         }
         Ok(Value::Object(members))
-    }
-}
-
-fn member_path(parent: &str, key: &str) -> String {
-    let plain = !key.is_empty()
-        && key
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
-    if plain {
-        format!("{parent}.{key}")
-    } else {
-        format!("{parent}[{}]", Value::String(key.to_owned()))
     }
 }
 

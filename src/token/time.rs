@@ -1,6 +1,8 @@
 //! NumericDate reading and the human forms of instants and durations that the report shows.
 
-use chrono::{DateTime, Local, TimeZone, Utc};
+use std::fmt::Write as _;
+
+use chrono::{DateTime, Datelike as _, Local, Offset as _, TimeZone, Timelike as _, Utc};
 use serde_json::Value;
 
 /// Latest instant accepted as a NumericDate: 9999-12-31T23:59:59Z. Anything later is a
@@ -76,24 +78,46 @@ pub struct HumanTime {
 impl HumanTime {
     #[must_use]
     pub fn new(unix: i64, now: i64) -> Self {
-        let utc = Utc.timestamp_opt(unix, 0).single();
+        let Some(utc) = Utc.timestamp_opt(unix, 0).single() else {
+            return Self {
+                unix,
+                utc: unix.to_string(),
+                local: unix.to_string(),
+                relative: relative(unix - now),
+            };
+        };
+        let local = utc.with_timezone(&Local);
+        let seconds = local.offset().fix().local_minus_utc();
+        let sign = if seconds < 0 { '-' } else { '+' };
+        let (h, m) = (seconds.abs() / 3600, seconds.abs() % 3600 / 60);
+        let mut local_text = stamp(&local);
+        let _ = write!(local_text, " {sign}{h:02}:{m:02}");
+        let mut utc_text = stamp(&utc);
+        utc_text.push_str(" UTC");
         Self {
             unix,
-            utc: utc.map_or_else(
-                || unix.to_string(),
-                |t| t.format("%Y-%m-%d %H:%M:%S UTC").to_string(),
-            ),
-            local: utc.map_or_else(
-                || unix.to_string(),
-                |t: DateTime<Utc>| {
-                    t.with_timezone(&Local)
-                        .format("%Y-%m-%d %H:%M:%S %:z")
-                        .to_string()
-                },
-            ),
+            utc: utc_text,
+            local: local_text,
             relative: relative(unix - now),
         }
     }
+}
+
+/// "2011-03-22 18:43:00", written directly: chrono's `format` re-parses its pattern per call,
+/// which dominated the cost of a report.
+fn stamp<Tz: TimeZone>(t: &DateTime<Tz>) -> String {
+    let mut s = String::with_capacity(32);
+    let _ = write!(
+        s,
+        "{:04}-{:02}-{:02} {:02}:{:02}:{:02}",
+        t.year(),
+        t.month(),
+        t.day(),
+        t.hour(),
+        t.minute(),
+        t.second()
+    );
+    s
 }
 
 /// "in 4 min 3 s", "2 h ago", "now".
