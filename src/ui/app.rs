@@ -189,7 +189,7 @@ impl App {
                     return;
                 };
                 entry.verification.running = None;
-                let words = format!("Signature of {}: {}", entry.label, verdict.detail);
+                let words = format!("{}: {}", entry.label, verdict_words(verdict.status));
                 let level = match verdict.status {
                     crate::token::SignatureStatus::Valid => Level::Info,
                     crate::token::SignatureStatus::Invalid => Level::Error,
@@ -483,6 +483,17 @@ fn seconds_until_text_changes(
     } else {
         unit - distance % unit
     })
+}
+
+fn verdict_words(status: crate::token::SignatureStatus) -> &'static str {
+    use crate::token::SignatureStatus as S;
+    match status {
+        S::Valid => "signature valid",
+        S::Invalid => "signature INVALID",
+        S::Unverified => "signature not verified (see Verify the signature)",
+        S::NotSigned => "not signed",
+        S::Unsupported => "signature cannot be checked",
+    }
 }
 
 /// A PEM block, a JWK or a JWKS: a key file rather than a token.

@@ -14,11 +14,18 @@ const CONTEXT: usize = 36;
 /// The first-run view: what to do, and a sample to try.
 pub fn first_run(ui: &mut Ui, loading: bool) -> Vec<Intent> {
     let mut intents = Vec::new();
-    ui.with_layout(Layout::top_down(Align::Center), |ui| {
-        ui.add_space((ui.available_height() * 0.22).max(20.0));
+    let area = ui.available_rect_before_wrap();
+    let width = area.width().min(600.0);
+    let column = egui::Rect::from_min_size(
+        egui::pos2(
+            area.center().x - width / 2.0,
+            area.top() + (area.height() * 0.22).max(20.0),
+        ),
+        egui::vec2(width, area.height() * 0.7),
+    );
+    ui.scope_builder(egui::UiBuilder::new().max_rect(column).layout(Layout::top_down(Align::Center)), |ui| {
         ui.label(RichText::new("Paste a token to inspect it").size(28.0).strong());
         ui.add_space(10.0);
-        ui.set_max_width(560.0);
         for line in [
             "Press Ctrl+V anywhere in this window, use Paste, or drop a file.",
             "A bare JWT, an Authorization header, a redirect URL or a whole token response all work: tokenscope strips the extras and says what it removed.",

@@ -56,7 +56,13 @@ pub fn show(ui: &mut Ui, entry: &mut Entry, presenter: bool) -> Vec<Intent> {
             } else {
                 style::truncate(signature, MAX_SIGNATURE_CHARS).into_owned()
             };
-            ui.add(egui::Label::new(RichText::new(shown).monospace()).wrap());
+            // Base64url has '-' and '_': break anywhere, not at those "word" boundaries.
+            let mut job = LayoutJob::single_section(
+                shown,
+                TextFormat::simple(FontId::monospace(13.0), ui.visuals().text_color()),
+            );
+            job.wrap.break_anywhere = true;
+            ui.add(egui::Label::new(job).wrap());
         });
     }
 

@@ -42,12 +42,13 @@ pub fn show(ui: &mut Ui, entry: &mut Entry, now: i64) -> Vec<Intent> {
             state.collapsed = model.containers();
             state.visible = None;
         }
-        ui.separator();
+    });
+    ui.horizontal(|ui| {
         if let Some(row) = state.selected.and_then(|i| model.rows.get(i)) {
-            ui.monospace(&row.path);
             copy_buttons(ui, row, report, &mut intents);
+            ui.monospace(&row.path);
         } else {
-            ui.weak("Click a row to copy its value or path");
+            ui.weak("Click a row to copy its value or path (or right-click it).");
         }
     });
     ui.separator();
@@ -126,7 +127,11 @@ fn draw_row(
         }
         label.context_menu(|ui| {
             state.selected = Some(index);
+            let before = intents.len();
             copy_buttons(ui, row, report, intents);
+            if intents.len() > before {
+                ui.close();
+            }
         });
     });
 }
@@ -182,13 +187,11 @@ fn copy_buttons(ui: &mut Ui, row: &Row, report: &crate::token::Report, intents: 
             text,
             what: format!("the value of {}", row.path),
         });
-        ui.close();
     }
     if ui.button("Copy path").clicked() {
         intents.push(Intent::Copy {
             text: row.path.clone(),
             what: format!("the path {}", row.path),
         });
-        ui.close();
     }
 }

@@ -124,7 +124,11 @@ fn verdict(ui: &mut Ui, entry: &Entry) {
         }
     });
     ui.add(egui::Label::new(&verdict.detail).wrap());
-    if let Some(key) = &verdict.key {
+    if let Some(key) = verdict
+        .key
+        .as_ref()
+        .filter(|k| !verdict.detail.contains(k.as_str()))
+    {
         ui.add(egui::Label::new(RichText::new(format!("Key: {key}")).small()).wrap());
     }
     if let Some(problem) = &verdict.alg_problem {

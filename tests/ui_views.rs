@@ -1,0 +1,126 @@
+//! The tree and raw views, the help overlay, and a 1 MiB-class payload that must stay cheap to
+//! draw: only the rows on screen exist.
+
+mod ui_common;
+
+use egui::Key;
+use egui_kittest::kittest::{NodeT as _, Queryable as _};
+use serde_json::{Map, Value, json};
+use ui_common::{NOW, labels_containing, paste, token, window};
+
+fn nested_token() -> String {
+    token(json!({
+        "iss": "https://issuer.test/",
+        "sub": "alice",
+        "exp": NOW + 600,
+        "realm_access": {"roles": ["viewer", "editor"]},
+        "cnf": {"jkt": "0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I"},
+    }))
+}
+
+#[test]
+fn the_tree_filters_by_key_or_value_and_copies_paths() {
+    let (mut harness, _clock) = window();
+    paste(&mut harness, &nested_token());
+    harness.get_by_label("Tree").click();
+    harness.run();
+    harness.get_by_label("sub: \"alice\"");
+    harness.get_by_label("[1]: \"editor\"");
+
+    let search = harness.get_by_label("Search");
+    search.focus();
+    search.type_text("EDIT");
+    harness.run();
+    harness.get_by_label("[1]: \"editor\"");
+    // Its ancestors stay for context; unrelated rows go.
+    assert!(!labels_containing(&harness, "realm_access").is_empty());
+    assert!(harness.query_by_label("sub: \"alice\"").is_none());
+
+    harness.get_by_label("[1]: \"editor\"").click();
+    harness.run();
+    harness.get_by_label("payload.realm_access.roles[1]");
+    harness.get_by_label("Copy path").click();
+    harness.run();
+    assert!(
+        !labels_containing(&harness, "Copied the path payload.realm_access.roles[1]").is_empty()
+    );
+}
+
+#[test]
+fn collapsing_a_node_hides_its_children() {
+    let (mut harness, _clock) = window();
+    paste(&mut harness, &nested_token());
+    harness.get_by_label("Tree").click();
+    harness.run();
+    harness.get_by_label("Collapse all").click();
+    harness.run();
+    assert!(harness.query_by_label("[0]: \"viewer\"").is_none());
+    harness.get_by_label("sub: \"alice\"");
+    harness.get_by_label("Expand all").click();
+    harness.run();
+    harness.get_by_label("[0]: \"viewer\"");
+}
+
+#[test]
+fn the_raw_view_shows_pretty_json_and_the_segments() {
+    let (mut harness, _clock) = window();
+    paste(&mut harness, &nested_token());
+    harness.get_by_label("Raw").click();
+    harness.run();
+    harness.get_by_label("  \"sub\": \"alice\",");
+    harness.get_by_label("// payload");
+    assert!(!labels_containing(&harness, "signature 43").is_empty());
+}
+
+#[test]
+fn a_huge_payload_lays_out_only_the_visible_rows() {
+    let (mut harness, _clock) = window();
+    let mut claims = Map::new();
+    claims.insert("sub".into(), json!("alice"));
+    claims.insert("exp".into(), json!(NOW + 600));
+    for i in 0..10_000 {
+        claims.insert(
+            format!("claim_{i:05}"),
+            json!(format!("value number {i} {}", "x".repeat(30))),
+        );
+    }
+    let big = token(Value::Object(claims));
+    // Close to the 1 MiB limit on what is accepted as a token.
+    assert!(
+        big.len() > 800_000 && big.len() < 1_048_576,
+        "{} bytes",
+        big.len()
+    );
+    paste(&mut harness, &big);
+    // Checks & claims shows the first 200 claims and points to the tree.
+    assert!(!labels_containing(&harness, "10002 in the payload").is_empty());
+
+    for tab in ["Tree", "Raw"] {
+        harness.get_by_label(tab).click();
+        harness.run();
+        let nodes = harness.root().children_recursive().count();
+        assert!(
+            nodes < 1_500,
+            "{tab}: {nodes} accessibility nodes for 10 000 claims"
+        );
+    }
+    harness.get_by_label("Tree").click();
+    harness.run();
+    harness.get_by_label("claim_00000: \"value number 0 xxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\"");
+    assert!(
+        harness.query_by_label_contains("claim_09999").is_none(),
+        "off-screen rows are not laid out"
+    );
+}
+
+#[test]
+fn help_lists_the_shortcuts_and_escape_closes_it() {
+    let (mut harness, _clock) = window();
+    harness.key_press(Key::F1);
+    harness.run();
+    harness.get_by_label("Keyboard shortcuts");
+    harness.get_by_label("Ctrl+Shift+P");
+    harness.key_press(Key::Escape);
+    harness.run();
+    assert!(harness.query_by_label("Keyboard shortcuts").is_none());
+}

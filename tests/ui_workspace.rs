@@ -1,0 +1,175 @@
+//! The workspace panel: adding tokens (paste, token response, dropped file, sample), renaming,
+//! removing, and what is saved between runs.
+
+mod ui_common;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use eframe::App as _;
+use egui::Key;
+use egui_kittest::kittest::Queryable as _;
+use serde_json::json;
+use ui_common::{NOW, fresh_token, labels_containing, paste, token, wait_for, window};
+
+#[test]
+fn removing_a_token_removes_it() {
+    let (mut harness, _clock) = window();
+    paste(&mut harness, &fresh_token());
+    paste(&mut harness, &token(json!({"sub": "bob", "exp": NOW + 60})));
+    assert_eq!(harness.state().entry_labels(), ["Access token", "JWT"]);
+    assert!(!labels_containing(&harness, "bob").is_empty());
+
+    // The second one is selected; its Remove button is the only one shown.
+    harness.get_by_label("Remove").click();
+    harness.run();
+    assert_eq!(harness.state().entry_labels(), ["Access token"]);
+    assert!(labels_containing(&harness, "bob").is_empty());
+    // The remaining token is selected and shown.
+    assert!(!labels_containing(&harness, "alice").is_empty());
+
+    harness.get_by_label("Clear all…").click();
+    harness.run();
+    harness.get_by_label("Clear all").click();
+    harness.run();
+    assert!(harness.state().entry_labels().is_empty());
+    harness.get_by_label("Paste a token to inspect it");
+}
+
+#[test]
+fn a_token_response_becomes_a_group_of_entries() {
+    let (mut harness, _clock) = window();
+    let id_token = token(
+        json!({"iss": "https://issuer.test/", "sub": "alice", "aud": "client", "nonce": "n", "iat": NOW, "exp": NOW + 300}),
+    );
+    let response = json!({
+        "access_token": fresh_token(),
+        "token_type": "Bearer",
+        "expires_in": 600,
+        "id_token": id_token,
+        "refresh_token": "8xLOxBtZp8",
+    });
+    paste(&mut harness, &response.to_string());
+    assert_eq!(
+        harness.state().entry_labels(),
+        ["Access token", "ID token", "Refresh token"]
+    );
+    assert!(!labels_containing(&harness, "Token response · ").is_empty());
+    assert!(!labels_containing(&harness, "Added 3 tokens from the clipboard").is_empty());
+    assert!(!labels_containing(&harness, "token endpoint response JSON").is_empty());
+}
+
+#[test]
+fn renaming_keeps_the_new_name() {
+    let (mut harness, _clock) = window();
+    paste(&mut harness, &fresh_token());
+    harness.get_by_label("Rename").click();
+    harness.run();
+    let field = harness.get_by_label("New name");
+    field.focus();
+    field.type_text(" for staging");
+    harness.run();
+    harness.key_press(Key::Enter);
+    harness.run();
+    assert_eq!(harness.state().entry_labels(), ["Access token for staging"]);
+}
+
+#[test]
+fn the_sample_tokens_load_and_verify() {
+    let (mut harness, _clock) = window();
+    harness.get_by_label("Paste a token to inspect it");
+    // The big button in the middle (the toolbar has one too).
+    let buttons: Vec<_> = harness
+        .get_all_by_role_and_label(egui::Role::Button, "Try a sample token")
+        .collect();
+    buttons.last().unwrap().click();
+    wait_for(&mut harness, "the samples", |h| {
+        h.state().entry_labels().len() == 2
+    });
+    assert_eq!(
+        harness.state().entry_labels(),
+        ["Sample access token", "Sample ID token (expired)"]
+    );
+    // The public key is pre-filled and verification runs through the worker.
+    wait_for(&mut harness, "the verdict", |h| {
+        !labels_containing(h, "signature valid").is_empty()
+    });
+    assert!(!labels_containing(&harness, "expires in 10 min 00 s").is_empty());
+    assert!(
+        !labels_containing(&harness, "expired 2 h ago").is_empty(),
+        "the ID token's badge"
+    );
+}
+
+#[test]
+fn a_dropped_file_is_read_by_the_worker_and_added() {
+    let (mut harness, _clock) = window();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("token.txt");
+    std::fs::write(&path, format!("Bearer {}\n", fresh_token())).unwrap();
+    harness
+        .input_mut()
+        .dropped_files
+        .push(Arc::new(DroppedPath(path)));
+    harness.step();
+    wait_for(&mut harness, "the dropped token", |h| {
+        h.state().entry_labels().len() == 1
+    });
+    assert!(!labels_containing(&harness, "alice").is_empty());
+    assert!(!labels_containing(&harness, "Added a token from token.txt").is_empty());
+}
+
+#[test]
+fn saved_state_holds_no_token_and_no_secret() {
+    let (mut harness, _clock) = window();
+    let token = fresh_token();
+    paste(&mut harness, &token);
+    harness.get_by_label("Key from").click();
+    harness.run();
+    harness.get_by_label("HMAC secret").click();
+    harness.run();
+    let secret = harness.get_by_label("Secret");
+    secret.focus();
+    secret.type_text("hunter2-very-secret");
+    harness.run();
+    let mut storage = MemoryStorage::default();
+    harness.state_mut().save(&mut storage);
+    let saved = storage.0.values().cloned().collect::<Vec<_>>().join("\n");
+    assert!(saved.contains("presenter"), "settings are saved: {saved}");
+    assert!(!saved.contains(&token[..30]), "a token was saved: {saved}");
+    assert!(!saved.contains("hunter2"), "a secret was saved: {saved}");
+    assert!(
+        !harness.state().persist_egui_memory(),
+        "egui memory holds text-field contents"
+    );
+}
+
+/// A file dropped on the window, as the platform integration hands it over.
+#[derive(Debug)]
+struct DroppedPath(PathBuf);
+
+impl egui::DroppedFile for DroppedPath {
+    fn path(&self) -> &Path {
+        &self.0
+    }
+    fn bytes(&self) -> Result<Vec<u8>, String> {
+        std::fs::read(&self.0).map_err(|e| e.to_string())
+    }
+}
+
+#[derive(Default)]
+struct MemoryStorage(HashMap<String, String>);
+
+impl eframe::Storage for MemoryStorage {
+    fn get_string(&self, key: &str) -> Option<String> {
+        self.0.get(key).cloned()
+    }
+    fn set_string(&mut self, key: &str, value: String) {
+        self.0.insert(key.to_string(), value);
+    }
+    fn remove_string(&mut self, key: &str) {
+        self.0.remove(key);
+    }
+    fn flush(&mut self) {}
+}
