@@ -173,3 +173,21 @@ impl eframe::Storage for MemoryStorage {
     }
     fn flush(&mut self) {}
 }
+
+#[test]
+fn the_keyboard_moves_the_selection_and_removes() {
+    let (mut harness, _clock) = window();
+    paste(&mut harness, &fresh_token());
+    paste(&mut harness, &token(json!({"sub": "bob", "exp": NOW + 60})));
+    // Click the first card, as a user would; the card then holds keyboard focus.
+    let cards: Vec<_> = harness.get_all_by_role(egui::Role::ListBoxOption).collect();
+    cards[0].click();
+    harness.run();
+    assert!(!labels_containing(&harness, "alice").is_empty());
+    harness.key_press(Key::ArrowDown);
+    harness.run();
+    assert!(!labels_containing(&harness, "bob").is_empty());
+    harness.key_press(Key::Delete);
+    harness.run();
+    assert_eq!(harness.state().entry_labels(), ["Access token"]);
+}

@@ -197,7 +197,10 @@ impl App {
                 };
                 entry.verification.verdict = Some(verdict);
                 entry.judge(now);
-                self.notify(level, words);
+                // Another token's verdict shows in its own view; the line speaks of this one.
+                if self.state.selected == Some(entry.id) {
+                    self.notify(level, words);
+                }
             }
             Event::FileRead { job, path, result } => {
                 let Some(target) = self.state.file_jobs.remove(&job) else {
@@ -252,7 +255,6 @@ impl App {
     /// Shortcuts, pastes and drops that belong to the whole window.
     fn global_input(&self, ctx: &egui::Context) -> Vec<Intent> {
         let typing = ctx.text_edit_focused();
-        let nothing_focused = ctx.memory(|m| m.focused().is_none());
         let help_open = self.state.help_open;
         let selected = self.state.selected;
         ctx.input_mut(|i| {
@@ -288,7 +290,8 @@ impl App {
                     }
                 }
             }
-            if nothing_focused {
+            // A clicked card or button keeps keyboard focus; only a text field owns the keys.
+            if !typing {
                 if i.consume_key(Modifiers::NONE, Key::ArrowUp) {
                     out.push(Intent::SelectOffset(-1));
                 }
@@ -397,6 +400,7 @@ impl eframe::App for App {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         let ctx = ui.ctx().clone();
         let now_ms = (self.clock)();
+
         let now = now_ms.div_euclid(1000);
         let selected = self.state.selected;
         for entry in &mut self.state.entries {
