@@ -16,8 +16,8 @@ use super::entry::{Body, Entry, EntryId, is_live};
 use super::intent::Intent;
 use super::settings::{Settings, Tab};
 use super::{
-    Clock, LaunchOptions, checklist, claims, empty, expect, header, help, raw, status, style, tree,
-    verify, workspace,
+    Clock, LaunchOptions, checklist, claims, empty, expect, header, help, raw, status, style,
+    toolbar, tree, verify, workspace,
 };
 
 /// The window.
@@ -345,7 +345,7 @@ impl App {
             intents.extend(empty::malformed(ui, entry, presenter));
             return;
         }
-        intents.extend(header::show(ui, entry, presenter, now));
+        header::show(ui, entry, presenter, now);
         ui.add_space(6.0);
         ui.horizontal(|ui| {
             for t in Tab::ALL {
@@ -376,7 +376,7 @@ impl App {
                         if let Some(report) = entry.report() {
                             checklist::show(ui, report);
                             ui.add_space(12.0);
-                            intents.extend(claims::show(ui, report, now, presenter));
+                            intents.extend(claims::show(ui, report, now));
                         }
                     });
             }
@@ -408,18 +408,23 @@ impl eframe::App for App {
         }
         let mut intents = Vec::new();
 
-        egui::Panel::top("toolbar").show(ui, |ui| {
-            intents.extend(status::toolbar(ui, &self.settings, &self.state));
-        });
-        egui::Panel::bottom("status").show(ui, |ui| {
-            intents.extend(status::status_line(ui, &self.state));
-        });
+        egui::Panel::top("toolbar")
+            .frame(style::panel(ui))
+            .show(ui, |ui| {
+                intents.extend(toolbar::show(ui, &self.settings, &self.state));
+            });
+        egui::Panel::bottom("status")
+            .frame(style::panel(ui))
+            .show(ui, |ui| {
+                intents.extend(status::status_line(ui, &self.state));
+            });
         egui::Panel::left("workspace")
+            .frame(style::panel(ui))
             .resizable(true)
             .default_size(290.0)
             .size_range(220.0..=520.0)
             .show(ui, |ui| {
-                intents.extend(workspace::show(ui, &mut self.state, &self.settings));
+                intents.extend(workspace::show(ui, &mut self.state));
             });
         let side = self.settings.show_side_panel;
         let presenter = self.settings.presenter;
@@ -428,6 +433,7 @@ impl eframe::App for App {
             .filter(|e| side && e.report().is_some())
         {
             egui::Panel::right("key-and-expectations")
+                .frame(style::panel(ui))
                 .resizable(true)
                 .default_size(330.0)
                 .size_range(260.0..=560.0)
@@ -441,7 +447,9 @@ impl eframe::App for App {
                         });
                 });
         }
-        egui::CentralPanel::default().show(ui, |ui| self.centre(ui, now, &mut intents));
+        egui::CentralPanel::default()
+            .frame(style::central(ui))
+            .show(ui, |ui| self.centre(ui, now, &mut intents));
 
         if self.state.help_open {
             intents.extend(help::show(&ctx));
@@ -456,6 +464,11 @@ impl eframe::App for App {
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
         eframe::set_value(storage, eframe::APP_KEY, &self.settings);
+    }
+
+    /// The window background, so panels need not paint one (see `style::panel`).
+    fn clear_color(&self, visuals: &egui::Visuals) -> [f32; 4] {
+        visuals.panel_fill.to_normalized_gamma_f32()
     }
 
     /// egui's memory holds text-field state, which can include a typed secret: never saved.

@@ -22,7 +22,7 @@ const MAX_CHILDREN: usize = 100;
 const MAX_VALUE_CHARS: usize = 300;
 
 /// Draws the claims of `report`.
-pub fn show(ui: &mut Ui, report: &Report, now: i64, _presenter: bool) -> Vec<Intent> {
+pub fn show(ui: &mut Ui, report: &Report, now: i64) -> Vec<Intent> {
     let mut intents = Vec::new();
     ui.horizontal(|ui| {
         style::section(ui, "Claims");

@@ -9,14 +9,12 @@ use crate::token::time::duration;
 use crate::token::{Report, SignatureStatus};
 
 use super::entry::Entry;
-use super::intent::Intent;
 use super::{mask, style};
 
-/// Draws the header strip of a parsed token.
-pub fn show(ui: &mut Ui, entry: &Entry, presenter: bool, now: i64) -> Vec<Intent> {
-    let intents = Vec::new();
+/// Draws the header strip of a parsed token. It only shows: no actions live here.
+pub fn show(ui: &mut Ui, entry: &Entry, presenter: bool, now: i64) {
     let (Some(report), Some(live)) = (entry.report(), entry.live()) else {
-        return intents;
+        return;
     };
     style::card(ui).show(ui, |ui| {
         ui.set_width(ui.available_width());
@@ -48,7 +46,6 @@ pub fn show(ui: &mut Ui, entry: &Entry, presenter: bool, now: i64) -> Vec<Intent
         ui.add_space(6.0);
         lifetime_row(ui, live, now);
     });
-    intents
 }
 
 fn field(ui: &mut Ui, name: &str, value: Option<&str>) {

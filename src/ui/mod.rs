@@ -20,6 +20,7 @@ mod raw;
 mod settings;
 mod status;
 mod style;
+mod toolbar;
 mod tree;
 mod tree_model;
 mod verify;
@@ -68,6 +69,10 @@ pub fn run_window() -> ExitCode {
             .with_inner_size([1280.0, 800.0])
             .with_min_inner_size([860.0, 540.0])
             .with_drag_and_drop(true),
+        // egui's shader dithers every pixel against gradient banding; this window has no
+        // gradients, and without a GPU (Xvfb, remote desktops) that per-pixel work is the
+        // larger part of each countdown frame.
+        dithering: false,
         ..Default::default()
     };
     let result = eframe::run_native(

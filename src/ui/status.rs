@@ -1,69 +1,13 @@
-//! The two thin bars: the toolbar on top (paste, sample, presenter mode, theme, help) and the
-//! status line at the bottom (background work, the last message, what was stripped from the
-//! selected paste, how many checks failed).
+//! The status line at the bottom: background work (with Cancel), the last message, what was
+//! stripped from the selected paste, and how many of its checks failed or warn.
 
-use egui::{Align, Layout, RichText, Ui};
+use egui::{RichText, Ui};
 
 use crate::token::CheckStatus;
 
 use super::app::{AppState, Level};
 use super::intent::Intent;
-use super::settings::{Settings, ThemeChoice};
 use super::style;
-
-/// The toolbar.
-pub fn toolbar(ui: &mut Ui, settings: &Settings, state: &AppState) -> Vec<Intent> {
-    let mut intents = Vec::new();
-    ui.add_space(4.0);
-    ui.horizontal(|ui| {
-        ui.label(RichText::new("tokenscope").strong().size(17.0));
-        ui.separator();
-        if ui
-            .button("Paste")
-            .on_hover_text("Paste a token, an Authorization header, a redirect URL or a token response (Ctrl+V anywhere)")
-            .clicked()
-        {
-            intents.push(Intent::RequestPaste);
-        }
-        let loading = state.samples_job.is_some();
-        if ui
-            .add_enabled(!loading, egui::Button::new("Try a sample token"))
-            .on_hover_text("A valid RS256 access token and an expired ID token, signed now with a throwaway key")
-            .clicked()
-        {
-            intents.push(Intent::LoadSamples);
-        }
-        ui.with_layout(Layout::right_to_left(Align::Center), |ui| {
-            if ui.button("Help").on_hover_text("Keyboard shortcuts (F1 or ?)").clicked() {
-                intents.push(Intent::Help(Some(true)));
-            }
-            let mut theme = settings.theme;
-            egui::ComboBox::from_label("Theme")
-                .selected_text(theme.label())
-                .show_ui(ui, |ui| {
-                    for choice in ThemeChoice::ALL {
-                        ui.selectable_value(&mut theme, choice, choice.label());
-                    }
-                });
-            if theme != settings.theme {
-                intents.push(Intent::SetTheme(theme));
-            }
-            let mut presenter = settings.presenter;
-            if ui
-                .toggle_value(&mut presenter, "Presenter mode")
-                .on_hover_text("Mask tokens, signatures and secrets for screen sharing (Ctrl+Shift+P)")
-                .changed()
-            {
-                intents.push(Intent::TogglePresenter);
-            }
-            if settings.presenter {
-                style::chip(ui, "MASKED FOR SHARING", style::red(ui));
-            }
-        });
-    });
-    ui.add_space(2.0);
-    intents
-}
 
 /// The status line.
 pub fn status_line(ui: &mut Ui, state: &AppState) -> Vec<Intent> {

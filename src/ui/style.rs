@@ -164,6 +164,18 @@ pub fn chip(ui: &mut Ui, text: impl Into<String>, color: Color32) -> Response {
         .inner
 }
 
+/// A panel's frame without its fill: the window is cleared to the panel colour already
+/// (`App::clear_color`), and painting a second full-window layer doubles the pixels a
+/// software renderer shades on every countdown tick.
+pub fn panel(ui: &Ui) -> egui::Frame {
+    egui::Frame::side_top_panel(ui.style()).fill(Color32::TRANSPARENT)
+}
+
+/// The central panel's frame, without its fill (see [`panel`]).
+pub fn central(ui: &Ui) -> egui::Frame {
+    egui::Frame::central_panel(ui.style()).fill(Color32::TRANSPARENT)
+}
+
 /// A section title inside a panel.
 pub fn section(ui: &mut Ui, text: &str) -> Response {
     ui.label(RichText::new(text).strong().size(15.5))

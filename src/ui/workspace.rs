@@ -9,11 +9,10 @@ use crate::token::time::duration;
 use super::app::AppState;
 use super::entry::{Body, Entry};
 use super::intent::Intent;
-use super::settings::Settings;
 use super::style;
 
 /// Draws the workspace panel.
-pub fn show(ui: &mut Ui, state: &mut AppState, _settings: &Settings) -> Vec<Intent> {
+pub fn show(ui: &mut Ui, state: &mut AppState) -> Vec<Intent> {
     let mut intents = Vec::new();
     let AppState {
         entries,
@@ -24,7 +23,7 @@ pub fn show(ui: &mut Ui, state: &mut AppState, _settings: &Settings) -> Vec<Inte
         ..
     } = state;
 
-    egui::Panel::bottom("workspace-footer").show(ui, |ui| {
+    egui::Panel::bottom("workspace-footer").frame(style::panel(ui)).show(ui, |ui| {
         ui.add_space(4.0);
         let keep = ui.add_enabled(false, egui::Checkbox::new(&mut false, "Keep in keychain"));
         keep.on_disabled_hover_text(
