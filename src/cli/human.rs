@@ -118,7 +118,7 @@ pub fn report(r: &Report, style: Style) -> String {
                 style,
                 &c.name,
                 width,
-                &compact(&c.value),
+                &compact(r.payload.get(&c.name).unwrap_or(&Value::Null)),
                 c.explanation,
             );
             let pad = " ".repeat(width + 4);

@@ -135,7 +135,7 @@ pub fn run(args: &InspectArgs) -> Status {
                     },
                     _ => None,
                 };
-                let report = token::diagnose(&parsed, info, &opts, verdict.as_ref());
+                let report = token::diagnose_owned(parsed, info, &opts, verdict.as_ref());
                 if report.has_failure() && status == Status::Ok {
                     status = Status::Rejected;
                 }

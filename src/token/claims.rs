@@ -202,11 +202,11 @@ impl TokenType {
     }
 }
 
-/// One claim as the report shows it: value, meaning, and for dates the human forms.
+/// One claim as the report shows it: meaning, and for dates the human forms. The value itself
+/// is in the report's `payload`, once: a 1 MiB token is not copied twice.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ClaimView {
     pub name: String,
-    pub value: Value,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub explanation: Option<&'static str>,
     /// Human forms of a NumericDate claim.
@@ -231,7 +231,6 @@ pub fn claim_views(claims: &Map<String, Value>, now: i64) -> Vec<ClaimView> {
         .map(|(name, value)| {
             let mut view = ClaimView {
                 name: name.clone(),
-                value: value.clone(),
                 explanation: explain_claim(name),
                 time: None,
                 items: Vec::new(),

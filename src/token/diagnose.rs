@@ -64,15 +64,27 @@ pub fn diagnose(
     opts: &Options,
     verdict: Option<&SignatureVerdict>,
 ) -> Report {
+    diagnose_owned(token.clone(), input, opts, verdict)
+}
+
+/// As `diagnose`, moving the token's header and payload into the report instead of copying
+/// them: the path `inspect` takes, where the parsed token is not needed afterwards.
+#[must_use]
+pub fn diagnose_owned(
+    token: Token,
+    input: InputInfo,
+    opts: &Options,
+    verdict: Option<&SignatureVerdict>,
+) -> Report {
     match token {
         Token::Jws(jws) => diagnose_jws(jws, input, opts, verdict),
-        Token::Jwe(jwe) => diagnose_jwe(jwe, input, opts),
-        Token::Opaque(opaque) => diagnose_opaque(opaque, input, opts),
+        Token::Jwe(jwe) => diagnose_jwe(&jwe, input, opts),
+        Token::Opaque(opaque) => diagnose_opaque(&opaque, input, opts),
     }
 }
 
 fn diagnose_jws(
-    jws: &Jws,
+    jws: Jws,
     input: InputInfo,
     opts: &Options,
     verdict: Option<&SignatureVerdict>,
@@ -80,16 +92,11 @@ fn diagnose_jws(
     let unsecured = jws.is_unsecured();
     let claims = jws.claims();
     let token_type = TokenType::classify(&jws.header, claims);
-    let (payload, payload_format) = match &jws.payload {
-        Payload::Json(v) => (v.clone(), PayloadFormat::Json),
-        Payload::Text(t) => (Value::String(t.clone()), PayloadFormat::Text),
-        Payload::Binary(b) => (Value::String(hex(b)), PayloadFormat::Binary),
-    };
-    let signature = signature_report(jws, verdict);
+    let signature = signature_report(&jws, verdict);
 
     let mut checks = vec![
-        format_check(jws),
-        alg_check(jws, verdict),
+        format_check(&jws),
+        alg_check(&jws, verdict),
         crit_check(&jws.header),
     ];
     checks.push(signature_check(&signature, verdict));
@@ -103,9 +110,11 @@ fn diagnose_jws(
         );
     }
 
-    let nested = jws.nested.as_ref().map(|inner| {
-        Box::new(diagnose(
-            inner,
+    let lifetime = Lifetime::compute(claims, opts.now, opts.leeway);
+    let claims = claims.map(|c| claim_views(c, opts.now)).unwrap_or_default();
+    let nested = jws.nested.map(|inner| {
+        Box::new(diagnose_owned(
+            *inner,
             InputInfo {
                 label: Some("nested token".into()),
                 ..InputInfo::default()
@@ -115,6 +124,11 @@ fn diagnose_jws(
         ))
     });
 
+    let (payload, payload_format) = match jws.payload {
+        Payload::Json(v) => (v, PayloadFormat::Json),
+        Payload::Text(t) => (Value::String(t), PayloadFormat::Text),
+        Payload::Binary(b) => (Value::String(hex(&b)), PayloadFormat::Binary),
+    };
     Report {
         kind: if unsecured {
             Kind::Unsecured
@@ -124,12 +138,12 @@ fn diagnose_jws(
         token_type,
         token_type_description: token_type.describe(),
         input,
-        header: Value::Object(jws.header.clone()),
+        header: Value::Object(jws.header),
         payload,
         payload_format,
         signature,
-        lifetime: Lifetime::compute(claims, opts.now, opts.leeway),
-        claims: claims.map(|c| claim_views(c, opts.now)).unwrap_or_default(),
+        lifetime,
+        claims,
         checks,
         nested,
         opaque: None,

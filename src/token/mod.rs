@@ -11,7 +11,7 @@ pub mod parse;
 pub mod report;
 pub mod time;
 
-pub use diagnose::{DEFAULT_LEEWAY, Options, diagnose};
+pub use diagnose::{DEFAULT_LEEWAY, Options, diagnose, diagnose_owned};
 pub use normalize::{Found, Normalized, normalize};
 pub use parse::{ParseError, Token, parse};
 pub use report::{Check, CheckStatus, Kind, Report, SignatureStatus, SignatureVerdict};
@@ -33,7 +33,7 @@ pub fn inspect(input: &str, opts: &Options) -> Result<Vec<Inspected>, ParseError
         .map(|found| Inspected {
             label: found.label.clone(),
             result: parse(&found.token)
-                .map(|token| diagnose(&token, input_info(&normalized, found), opts, None)),
+                .map(|token| diagnose_owned(token, input_info(&normalized, found), opts, None)),
         })
         .collect())
 }

@@ -66,7 +66,13 @@ pub fn show(ui: &mut Ui, report: &Report, now: i64) -> Vec<Intent> {
                 cell(ui, name_w, |ui| {
                     ui.label(RichText::new(&claim.name).monospace().strong());
                 });
-                cell(ui, value_w, |ui| value_cell(ui, claim, now, &mut intents));
+                let value = report
+                    .payload
+                    .get(&claim.name)
+                    .unwrap_or(&serde_json::Value::Null);
+                cell(ui, value_w, |ui| {
+                    value_cell(ui, claim, value, now, &mut intents)
+                });
                 cell(ui, meaning_w, |ui| {
                     match claim.explanation {
                         Some(words) => ui.add(egui::Label::new(words).wrap()),
@@ -99,7 +105,13 @@ fn cell(ui: &mut Ui, width: f32, add: impl FnOnce(&mut Ui)) {
     });
 }
 
-fn value_cell(ui: &mut Ui, claim: &ClaimView, now: i64, intents: &mut Vec<Intent>) {
+fn value_cell(
+    ui: &mut Ui,
+    claim: &ClaimView,
+    value: &serde_json::Value,
+    now: i64,
+    intents: &mut Vec<Intent>,
+) {
     if let Some(time) = &claim.time {
         let shown = ui.label(RichText::new(&time.local).monospace());
         shown.on_hover_text(format!(
@@ -123,7 +135,7 @@ fn value_cell(ui: &mut Ui, claim: &ClaimView, now: i64, intents: &mut Vec<Intent
             }
         });
     } else {
-        nested(ui, &claim.name, &claim.value, 0, intents);
+        nested(ui, &claim.name, value, 0, intents);
     }
     if let Some(problem) = &claim.problem {
         ui.add(
