@@ -170,13 +170,18 @@ impl<'de> Visitor<'de> for ValueSeed<'_> {
                 path: Path::Member(&self.path, &key),
                 duplicates: self.duplicates,
             })?;
-            if members.contains_key(&key) {
-                self.duplicates
-                    .borrow_mut()
-                    .push(Path::Member(&self.path, &key).to_string());
-            }
             // Last one wins, as serde_json and most JWT libraries do; the duplicate is reported.
-            members.insert(key, value);
+            match members.entry(key) {
+                serde_json::map::Entry::Occupied(mut slot) => {
+                    self.duplicates
+                        .borrow_mut()
+                        .push(Path::Member(&self.path, slot.key()).to_string());
+                    slot.insert(value);
+                }
+                serde_json::map::Entry::Vacant(slot) => {
+                    slot.insert(value);
+                }
+            }
         }
         Ok(Value::Object(members))
     }
