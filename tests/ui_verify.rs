@@ -40,3 +40,20 @@ fn a_hanging_jwks_fetch_shows_a_spinner_and_can_be_cancelled() {
     assert!(!labels_containing(&harness, "signature not verified").is_empty());
     drop(server);
 }
+
+#[test]
+fn a_typed_key_stays_editable_until_done_then_folds_to_a_summary() {
+    let (mut harness, _clock) = window();
+    paste(&mut harness, &fresh_token());
+    let field = harness.get_by_label("Key: PEM, JWK or JWKS");
+    field.focus();
+    field.type_text(r#"{"kty": "oct", "k": "c2VjcmV0"}"#);
+    harness.run();
+    // Still an editor after the first keystrokes.
+    harness.get_by_label("Key: PEM, JWK or JWKS").type_text(" ");
+    harness.run();
+    harness.get_by_label("Done").click();
+    harness.run();
+    harness.get_by_label("JWK");
+    harness.get_by_label("Edit key");
+}

@@ -133,6 +133,8 @@ pub struct KeyForm {
     pub issuer: String,
     /// Show the secret as typed (never in presenter mode).
     pub reveal: bool,
+    /// The key text is open for editing; otherwise a filled-in key is shown as a summary.
+    pub editing: bool,
 }
 
 impl KeyForm {
@@ -223,6 +225,7 @@ impl Entry {
                 jwks_url: String::new(),
                 issuer,
                 reveal: false,
+                editing: false,
             },
             verification: Verification::default(),
             tree: TreeState::default(),

@@ -50,11 +50,19 @@ pub fn show(ui: &mut Ui, entry: &mut Entry, presenter: bool) -> Vec<Intent> {
         }
         KeyKind::KeyText => {
             let label = ui.label("Key: PEM, JWK or JWKS");
-            if presenter {
-                ui.weak(format!(
-                    "({} characters, hidden in presenter mode)",
-                    key.key_text.chars().count()
-                ));
+            // A key that is already there is summarised, not shown: a wall of base64 says
+            // nothing at a glance (and costs every frame to draw).
+            let folded = !key.key_text.trim().is_empty() && (presenter || !key.editing);
+            if folded {
+                ui.horizontal_wrapped(|ui| {
+                    ui.label(RichText::new(describe_key(&key.key_text)).strong());
+                    ui.weak(format!("{} characters", key.key_text.chars().count()));
+                    if presenter {
+                        ui.weak("(hidden in presenter mode)");
+                    } else if ui.small_button("Edit key").clicked() {
+                        key.editing = true;
+                    }
+                });
             } else {
                 egui::ScrollArea::vertical()
                     .id_salt("key-text")
@@ -67,8 +75,13 @@ pub fn show(ui: &mut Ui, entry: &mut Entry, presenter: bool) -> Vec<Intent> {
                             .hint_text(
                                 "-----BEGIN PUBLIC KEY-----  or  {\"kty\": …}  or  {\"keys\": […]}",
                             );
-                        ui.add(edit).labelled_by(label.id);
+                        if ui.add(edit).labelled_by(label.id).changed() {
+                            key.editing = true;
+                        }
                     });
+                if key.editing && ui.small_button("Done").clicked() {
+                    key.editing = false;
+                }
             }
             ui.weak("Or drop a key file on the window.");
         }
@@ -141,5 +154,43 @@ fn verdict(ui: &mut Ui, entry: &Entry) {
         ui.add(
             egui::Label::new(RichText::new(format!("! {warning}")).color(style::amber(ui))).wrap(),
         );
+    }
+}
+
+/// What kind of key text this is, from its markers (the verifier parses it for real).
+fn describe_key(text: &str) -> &'static str {
+    let text = text.trim_start();
+    if text.starts_with("-----BEGIN") {
+        if text.contains("CERTIFICATE") {
+            "X.509 certificate (PEM)"
+        } else if text.contains("PRIVATE KEY") {
+            "private key (PEM): its public half is used"
+        } else {
+            "public key (PEM)"
+        }
+    } else if text.contains("\"keys\"") {
+        "JWK Set (JWKS)"
+    } else if text.contains("\"kty\"") {
+        "JWK"
+    } else {
+        "key text (not PEM, JWK or JWKS?)"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::describe_key;
+
+    #[test]
+    fn key_text_is_named_by_its_markers() {
+        assert_eq!(
+            describe_key("-----BEGIN PUBLIC KEY-----\nMII"),
+            "public key (PEM)"
+        );
+        assert_eq!(
+            describe_key(r#"{"keys": [{"kty": "EC"}]}"#),
+            "JWK Set (JWKS)"
+        );
+        assert_eq!(describe_key(r#"{"kty": "RSA"}"#), "JWK");
     }
 }
