@@ -6,7 +6,7 @@ use serde_json::json;
 use super::{Status, human, out, read_token_arg};
 use crate::jose::KeySource;
 use crate::oauth::discovery::KeyResolver;
-use crate::token::{self, DEFAULT_LEEWAY, Options, ParseError, Token, parse, time};
+use crate::token::{self, DEFAULT_LEEWAY, Options, Token, parse, time};
 
 #[derive(Debug, Args)]
 pub struct InspectArgs {
@@ -117,7 +117,15 @@ pub fn run(args: &InspectArgs) -> Status {
     let verifier = source.map(|s| Verifier::new(s, args.key.use_embedded_key));
     let normalized = match token::normalize(&input) {
         Ok(n) => n,
-        Err(e) => return parse_error(args.json, &e, None),
+        Err(e) => {
+            return fail(
+                args.json,
+                &e.to_string(),
+                e.token_offset(),
+                None,
+                Status::BadInput,
+            );
+        }
     };
     let mut status = Status::Ok;
     let mut json_items = Vec::new();
@@ -130,7 +138,7 @@ pub fn run(args: &InspectArgs) -> Status {
                     (Some(v), Token::Jws(jws)) => match v.verify(jws) {
                         Ok(verdict) => Some(verdict),
                         Err((code, msg)) => {
-                            return usage_error_with(args.json, &msg, found.label.as_deref(), code);
+                            return fail(args.json, &msg, None, found.label.as_deref(), code);
                         }
                     },
                     _ => None,
@@ -148,7 +156,11 @@ pub fn run(args: &InspectArgs) -> Status {
             Err(e) => {
                 status = Status::BadInput;
                 if args.json {
-                    json_items.push(error_json(&e, found.label.as_deref()));
+                    json_items.push(error_json(
+                        &e.to_string(),
+                        e.token_offset(),
+                        found.label.as_deref(),
+                    ));
                 } else {
                     human_text.push_str(&human::parse_error(
                         &e,
@@ -165,19 +177,16 @@ pub fn run(args: &InspectArgs) -> Status {
         } else {
             serde_json::Value::Array(json_items)
         };
-        out(&format!(
-            "{}\n",
-            serde_json::to_string_pretty(&value).unwrap_or_default()
-        ));
+        print_json(&value);
     } else {
         out(&human_text);
     }
     status
 }
 
-fn error_json(e: &ParseError, label: Option<&str>) -> serde_json::Value {
-    let mut v = json!({ "ok": false, "error": e.to_string() });
-    if let Some(offset) = e.token_offset() {
+fn error_json(message: &str, offset: Option<usize>, label: Option<&str>) -> serde_json::Value {
+    let mut v = json!({ "ok": false, "error": message });
+    if let Some(offset) = offset {
         v["offset"] = offset.into();
     }
     if let Some(label) = label {
@@ -186,16 +195,27 @@ fn error_json(e: &ParseError, label: Option<&str>) -> serde_json::Value {
     v
 }
 
-fn parse_error(json_out: bool, e: &ParseError, label: Option<&str>) -> Status {
+fn print_json(value: &serde_json::Value) {
+    out(&format!(
+        "{}\n",
+        serde_json::to_string_pretty(value).unwrap_or_default()
+    ));
+}
+
+/// Reports an error once: as the JSON object with `--json`, else on stderr.
+fn fail(
+    json_out: bool,
+    message: &str,
+    offset: Option<usize>,
+    label: Option<&str>,
+    status: Status,
+) -> Status {
     if json_out {
-        out(&format!(
-            "{}\n",
-            serde_json::to_string_pretty(&error_json(e, label)).unwrap_or_default()
-        ));
+        print_json(&error_json(message, offset, label));
     } else {
-        eprintln!("tokenscope: {e}");
+        eprintln!("tokenscope: {message}");
     }
-    Status::BadInput
+    status
 }
 
 /// Verifies with one key source on a small runtime of its own; the CLI is one-shot.
@@ -237,21 +257,5 @@ impl Verifier {
 }
 
 fn usage_error(json_out: bool, msg: &str, label: Option<&str>) -> Status {
-    usage_error_with(json_out, msg, label, Status::BadInput)
-}
-
-fn usage_error_with(json_out: bool, msg: &str, label: Option<&str>, status: Status) -> Status {
-    if json_out {
-        let mut v = json!({ "ok": false, "error": msg });
-        if let Some(label) = label {
-            v["input"] = json!({ "label": label });
-        }
-        out(&format!(
-            "{}\n",
-            serde_json::to_string_pretty(&v).unwrap_or_default()
-        ));
-    } else {
-        eprintln!("tokenscope: {msg}");
-    }
-    status
+    fail(json_out, msg, None, label, Status::BadInput)
 }
