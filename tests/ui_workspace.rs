@@ -191,3 +191,34 @@ fn the_keyboard_moves_the_selection_and_removes() {
     harness.run();
     assert_eq!(harness.state().entry_labels(), ["Access token"]);
 }
+
+#[test]
+fn a_refresh_token_is_masked_until_revealed() {
+    let (mut harness, _clock) = window();
+    let refresh = "8xLOxBtZp8q2Wv7nR4kS1mD9fH3jL6cT";
+    let response = json!({"access_token": fresh_token(), "refresh_token": refresh});
+    paste(&mut harness, &response.to_string());
+    // The card in the workspace comes first; the second match is the group's summary.
+    harness
+        .query_all_by_label("Refresh token")
+        .next()
+        .expect("the refresh token's card")
+        .click();
+    harness.run();
+    harness.get_by_label("Raw").click();
+    harness.run();
+    assert!(
+        labels_containing(&harness, refresh).is_empty(),
+        "shown in full before reveal"
+    );
+    assert!(
+        !labels_containing(&harness, "8xLO").is_empty(),
+        "first four characters shown"
+    );
+    harness.get_by_label("Show refresh token").click();
+    harness.run();
+    assert!(
+        !labels_containing(&harness, refresh).is_empty(),
+        "shown after reveal"
+    );
+}

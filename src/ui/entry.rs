@@ -43,6 +43,8 @@ pub struct Entry {
     pub key: KeyForm,
     pub verification: Verification,
     pub tree: TreeState,
+    /// The user chose to see this refresh token in full (it is a long-lived secret).
+    pub reveal_token: bool,
 }
 
 pub enum Body {
@@ -229,7 +231,20 @@ impl Entry {
             },
             verification: Verification::default(),
             tree: TreeState::default(),
+            reveal_token: false,
         }
+    }
+
+    /// A refresh token is a long-lived credential: shown masked until the user reveals it.
+    #[must_use]
+    pub fn is_refresh_token(&self) -> bool {
+        self.source.as_deref() == Some("refresh_token")
+    }
+
+    /// Whether the token string is masked on screen now.
+    #[must_use]
+    pub fn token_masked(&self, presenter: bool) -> bool {
+        presenter || (self.is_refresh_token() && !self.reveal_token)
     }
 
     #[must_use]

@@ -15,7 +15,14 @@ const MAX_SIGNATURE_CHARS: usize = 1_024;
 /// Draws the raw view.
 pub fn show(ui: &mut Ui, entry: &mut Entry, presenter: bool) -> Vec<Intent> {
     let mut intents = Vec::new();
-    let Entry { raw, body, .. } = entry;
+    let masked = entry.token_masked(presenter);
+    let revealable = entry.is_refresh_token() && !presenter;
+    let Entry {
+        raw,
+        body,
+        reveal_token,
+        ..
+    } = entry;
     let Body::Parsed(parsed) = body else {
         return intents;
     };
@@ -28,6 +35,9 @@ pub fn show(ui: &mut Ui, entry: &mut Entry, presenter: bool) -> Vec<Intent> {
             let name = segment_name(bounds.len(), i);
             style::chip(ui, format!("{name} {}", end - start), segment_color(ui, i));
         }
+        if revealable {
+            ui.checkbox(reveal_token, "Show refresh token");
+        }
         if ui.small_button("Copy token").clicked() {
             intents.push(Intent::Copy {
                 text: raw.clone(),
@@ -36,10 +46,14 @@ pub fn show(ui: &mut Ui, entry: &mut Entry, presenter: bool) -> Vec<Intent> {
         }
     });
     let font = FontId::monospace(13.0);
-    if presenter {
+    if masked {
         ui.horizontal(|ui| {
             ui.monospace(mask::mask(raw));
-            ui.weak("(masked in presenter mode)");
+            if presenter {
+                ui.weak("(masked in presenter mode)");
+            } else {
+                ui.weak("(a refresh token is a long-lived secret)");
+            }
         });
     } else {
         compact_rows(ui, raw, &bounds, &font);
@@ -49,8 +63,8 @@ pub fn show(ui: &mut Ui, entry: &mut Entry, presenter: bool) -> Vec<Intent> {
         let signature = &raw[start..end];
         ui.horizontal_top(|ui| {
             ui.label(RichText::new("signature").color(segment_color(ui, 2)));
-            let shown = if presenter {
-                format!("{} (masked in presenter mode)", mask::mask(signature))
+            let shown = if masked {
+                format!("{} (masked)", mask::mask(signature))
             } else if signature.is_empty() {
                 "(empty: the token is not signed)".to_string()
             } else {
