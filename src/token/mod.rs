@@ -1,6 +1,7 @@
 //! The token core: pure and synchronous, no I/O. Parse what the user pasted, explain it, and
 //! say what is wrong with it.
 
+mod checks;
 pub mod claims;
 pub mod compare;
 pub mod diagnose;

@@ -1,0 +1,330 @@
+//! The claim checks: exp, nbf, iat against the clock; iss, aud and scope against what the user
+//! expects; typ against what the claims say. Each answers with a plain message and a hint.
+
+use serde_json::{Map, Value};
+
+use super::claims::{self, TokenType};
+use super::compare::difference;
+use super::diagnose::Options;
+use super::parse::json_type;
+use super::report::{Check, CheckStatus};
+use super::time::{DateClaim, duration};
+
+use CheckStatus::{Fail, Info, Pass, Warn};
+
+/// exp/nbf/iat/iss/aud/scope for a token whose claims cannot be read.
+pub(super) fn unreadable_claim_checks(opts: &Options, what: &str) -> Vec<Check> {
+    let mut checks: Vec<Check> = ["exp", "nbf", "iat"]
+        .into_iter()
+        .map(|id| {
+            Check::new(
+                id,
+                Info,
+                format!("unknown: {what} carries no readable claims"),
+            )
+        })
+        .collect();
+    let asked = [
+        ("iss", opts.expected_iss.is_some()),
+        ("aud", !opts.expected_aud.is_empty()),
+        ("scope", !opts.required_scopes.is_empty()),
+    ];
+    for (id, asked) in asked {
+        checks.push(if asked {
+            Check::new(id, Warn, format!("cannot check {id} of {what} locally"))
+                .hint("introspect the token to see its claims")
+        } else {
+            Check::new(
+                id,
+                Info,
+                format!("unknown: {what} carries no readable claims"),
+            )
+        });
+    }
+    checks
+}
+
+pub(super) fn claim_checks(
+    claims: Option<&Map<String, Value>>,
+    opts: &Options,
+    token_type: TokenType,
+) -> Vec<Check> {
+    let Some(claims) = claims else {
+        return unreadable_claim_checks(opts, "a payload that is not a claims object");
+    };
+    vec![
+        exp_check(claims, opts, token_type),
+        nbf_check(claims, opts),
+        iat_check(claims, opts),
+        iss_check(claims, opts),
+        aud_check(claims, opts),
+        scope_check(claims, opts),
+    ]
+}
+
+fn date_malformed(id: &'static str, why: &str) -> Check {
+    Check::new(id, Fail, format!("{id} {why}"))
+        .hint(format!("{id} must be a number of seconds since 1970-01-01 UTC (RFC 7519 §2); verifiers will reject this token"))
+}
+
+fn leeway_words(opts: &Options) -> String {
+    format!("{} s leeway", opts.leeway)
+}
+
+fn exp_check(claims: &Map<String, Value>, opts: &Options, token_type: TokenType) -> Check {
+    let leeway = i64::try_from(opts.leeway).unwrap_or(i64::MAX);
+    match DateClaim::read(Some(claims), "exp") {
+        DateClaim::Malformed(why) => date_malformed("exp", &why),
+        DateClaim::Absent => {
+            let status = match token_type {
+                TokenType::AccessToken | TokenType::IdToken => Warn,
+                _ => Info,
+            };
+            Check::new("exp", status, "no exp: the token never expires")
+                .hint("a token without expiry stays usable forever if it leaks; RFC 9068 and OIDC require exp")
+        }
+        DateClaim::Present(exp) if opts.now > exp.saturating_add(leeway) => Check::new(
+            "exp",
+            Fail,
+            format!(
+                "the token expired {} ago",
+                duration((opts.now - exp).unsigned_abs())
+            ),
+        )
+        .hint("request a new token or refresh it"),
+        DateClaim::Present(exp) if opts.now >= exp => Check::new(
+            "exp",
+            Warn,
+            format!(
+                "the token expired {} ago but is still accepted within the {}",
+                duration((opts.now - exp).unsigned_abs()),
+                leeway_words(opts)
+            ),
+        )
+        .hint("refresh it now: stricter verifiers already reject it"),
+        DateClaim::Present(exp) => Check::new(
+            "exp",
+            Pass,
+            format!("expires in {}", duration((exp - opts.now).unsigned_abs())),
+        ),
+    }
+}
+
+fn nbf_check(claims: &Map<String, Value>, opts: &Options) -> Check {
+    let leeway = i64::try_from(opts.leeway).unwrap_or(i64::MAX);
+    match DateClaim::read(Some(claims), "nbf") {
+        DateClaim::Malformed(why) => date_malformed("nbf", &why),
+        DateClaim::Absent => Check::new("nbf", Info, "no nbf: valid from issuance"),
+        DateClaim::Present(nbf) if nbf > opts.now.saturating_add(leeway) => Check::new(
+            "nbf",
+            Fail,
+            format!(
+                "not valid for another {}",
+                duration((nbf - opts.now).unsigned_abs())
+            ),
+        )
+        .hint("wait, or check the clocks: the issuer's clock may be ahead of this machine's"),
+        DateClaim::Present(nbf) if nbf > opts.now => Check::new(
+            "nbf",
+            Warn,
+            format!(
+                "becomes valid in {}; accepted now only within the {}",
+                duration((nbf - opts.now).unsigned_abs()),
+                leeway_words(opts)
+            ),
+        ),
+        DateClaim::Present(nbf) => Check::new(
+            "nbf",
+            Pass,
+            format!("valid since {}", super::time::relative(nbf - opts.now)),
+        ),
+    }
+}
+
+fn iat_check(claims: &Map<String, Value>, opts: &Options) -> Check {
+    let leeway = i64::try_from(opts.leeway).unwrap_or(i64::MAX);
+    match DateClaim::read(Some(claims), "iat") {
+        DateClaim::Malformed(why) => date_malformed("iat", &why),
+        DateClaim::Absent => Check::new("iat", Info, "no iat: the issue time is not recorded"),
+        DateClaim::Present(iat) if iat > opts.now.saturating_add(leeway) => Check::new(
+            "iat",
+            Warn,
+            format!(
+                "issued in the future ({} from now)",
+                duration((iat - opts.now).unsigned_abs())
+            ),
+        )
+        .hint("the issuer's clock is ahead of this machine's; some verifiers reject such tokens"),
+        DateClaim::Present(iat) => Check::new(
+            "iat",
+            Pass,
+            format!("issued {}", super::time::relative(iat - opts.now)),
+        ),
+    }
+}
+
+fn iss_check(claims: &Map<String, Value>, opts: &Options) -> Check {
+    let iss = claims.get("iss");
+    let Some(expected) = &opts.expected_iss else {
+        return match iss {
+            Some(Value::String(s)) => Check::new(
+                "iss",
+                Info,
+                format!("issued by {s} (not checked: no expected issuer given)"),
+            ),
+            Some(other) => Check::new(
+                "iss",
+                Fail,
+                format!("iss is {}, it must be a string", json_type(other)),
+            ),
+            None => Check::new(
+                "iss",
+                Info,
+                "no iss claim (not checked: no expected issuer given)",
+            ),
+        };
+    };
+    match iss {
+        Some(Value::String(s)) if s == expected => Check::new("iss", Pass, format!("issued by {s}")),
+        Some(Value::String(s)) => Check::new(
+            "iss",
+            Fail,
+            format!("iss is \"{s}\" but \"{expected}\" was expected: {}", difference(s, expected)),
+        )
+        .hint("the token comes from another issuer (or another realm/tenant); the comparison is exact"),
+        Some(other) => Check::new("iss", Fail, format!("iss is {}, it must be a string", json_type(other))),
+        None => Check::new("iss", Fail, format!("no iss claim, but \"{expected}\" was expected"))
+            .hint("the issuer did not say who it is; a verifier expecting an issuer will reject it"),
+    }
+}
+
+fn aud_check(claims: &Map<String, Value>, opts: &Options) -> Check {
+    let aud = claims.get("aud").map(claims::string_list);
+    let expected = &opts.expected_aud;
+    match aud {
+        Some(Err(found)) => Check::new(
+            "aud",
+            Fail,
+            format!("aud is {found}; it must be a string or an array of strings"),
+        ),
+        None if expected.is_empty() => Check::new("aud", Info, "no aud claim (not checked: no expected audience given)"),
+        None => Check::new("aud", Fail, format!("no aud claim, but {} was expected", quoted(expected)))
+            .hint("the token is not restricted to any API; ask for it with the resource or audience parameter"),
+        Some(Ok(list)) if expected.is_empty() => Check::new(
+            "aud",
+            Info,
+            format!("for {} (not checked: no expected audience given)", quoted(&list)),
+        ),
+        Some(Ok(list)) => {
+            if let Some(hit) = expected.iter().find(|e| list.contains(e)) {
+                return Check::new("aud", Pass, format!("meant for \"{hit}\""));
+            }
+            let closest = match (list.first(), expected.first()) {
+                (Some(a), Some(e)) if list.len() == 1 && expected.len() == 1 => {
+                    format!(": {}", difference(a, e))
+                }
+                _ => String::new(),
+            };
+            Check::new(
+                "aud",
+                Fail,
+                format!(
+                    "aud is {} but this API expects {}{closest}",
+                    quoted(&list),
+                    quoted(expected)
+                ),
+            )
+            .hint("the token was issued for another API; request one with the right resource or audience")
+        }
+    }
+}
+
+fn scope_check(claims: &Map<String, Value>, opts: &Options) -> Check {
+    let granted = claims::scopes(claims);
+    let required = &opts.required_scopes;
+    match granted {
+        None if required.is_empty() => Check::new("scope", Info, "no scope claim"),
+        None => Check::new(
+            "scope",
+            Fail,
+            format!("no scope claim, but {} is required", quoted(required)),
+        )
+        .hint("request the token with the scope parameter"),
+        Some(list) if required.is_empty() => Check::new(
+            "scope",
+            Info,
+            format!("grants {} (not checked: no scope required)", list.join(" ")),
+        ),
+        Some(list) => {
+            let missing: Vec<String> = required
+                .iter()
+                .filter(|r| !list.contains(r))
+                .cloned()
+                .collect();
+            if missing.is_empty() {
+                Check::new("scope", Pass, format!("grants {}", required.join(" ")))
+            } else {
+                Check::new(
+                    "scope",
+                    Fail,
+                    format!("missing {} (granted: {})", quoted(&missing), if list.is_empty() { "none".into() } else { list.join(" ") }),
+                )
+                .hint("request the token with these scopes, or ask the server's admin to allow them for this client")
+            }
+        }
+    }
+}
+
+/// RFC 9068 §2.2 requires these in a JWT access token.
+const AT_JWT_CLAIMS: [&str; 7] = ["iss", "exp", "aud", "sub", "client_id", "iat", "jti"];
+
+pub(super) fn typ_check(
+    header: &Map<String, Value>,
+    claims: Option<&Map<String, Value>>,
+    token_type: TokenType,
+) -> Check {
+    let typ = header.get("typ").and_then(Value::as_str);
+    match (token_type, typ) {
+        (TokenType::AccessToken, Some(t)) if t.to_ascii_lowercase().ends_with("at+jwt") => {
+            let missing: Vec<&str> = AT_JWT_CLAIMS
+                .iter()
+                .copied()
+                .filter(|c| !claims.is_some_and(|m| m.contains_key(*c)))
+                .collect();
+            if missing.is_empty() {
+                Check::new(
+                    "typ",
+                    Pass,
+                    format!("{t}: a JWT access token (RFC 9068) with all required claims"),
+                )
+            } else {
+                Check::new(
+                    "typ",
+                    Warn,
+                    format!("{t}: a JWT access token (RFC 9068), but it lacks {}", missing.join(", ")),
+                )
+                .hint("RFC 9068 §2.2 requires these claims; strict resource servers will reject the token")
+            }
+        }
+        (kind, Some(t)) => Check::new("typ", Info, format!("typ {t}: {}", kind.describe())),
+        (TokenType::IdToken, None) => Check::new(
+            "typ",
+            Info,
+            "no typ; the claims say this is an ID token (OpenID Connect)",
+        )
+        .hint("an ID token is for the client, not for calling APIs: send the access token to APIs"),
+        (kind, None) => Check::new(
+            "typ",
+            Info,
+            format!("no typ; the claims suggest: {}", kind.describe()),
+        ),
+    }
+}
+
+fn quoted(items: &[String]) -> String {
+    let q: Vec<String> = items.iter().map(|s| format!("\"{s}\"")).collect();
+    match q.len() {
+        1 => q[0].clone(),
+        _ => format!("[{}]", q.join(", ")),
+    }
+}
