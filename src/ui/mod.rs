@@ -84,6 +84,7 @@ pub fn run_window() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("tokenscope: cannot open the window: {e}");
+            eprintln!("tokenscope: without a display, use the command line: tokenscope --help");
             ExitCode::from(2)
         }
     }
