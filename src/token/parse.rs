@@ -457,6 +457,11 @@ fn decode_b64(
         found,
         hint: hint.to_string(),
     };
+    // The happy path decodes at once; only a failure pays for finding the friendliest reason.
+    let error = match URL_SAFE_NO_PAD.decode(text) {
+        Ok(bytes) => return Ok(bytes),
+        Err(e) => e,
+    };
     for (i, c) in text.char_indices() {
         if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
             continue;
@@ -476,7 +481,7 @@ fn decode_b64(
             "; a base64url length is never 1 more than a multiple of 4 (truncated or extra character?)",
         ));
     }
-    URL_SAFE_NO_PAD.decode(text).map_err(|e| match e {
+    Err(match error {
         base64::DecodeError::InvalidLastSymbol { offset, symbol, .. } => bad(
             offset,
             format!(
