@@ -349,22 +349,16 @@ fn parse_jws(token: &str, bounds: &[(usize, usize)], depth: usize) -> Result<Jws
 }
 
 fn parse_jwe(token: &str, bounds: &[(usize, usize)]) -> Result<Jwe, ParseError> {
-    let mut lengths = [0usize; 5];
-    let mut header = None;
-    for (i, &(s, e)) in bounds.iter().enumerate() {
-        let seg = Segment::jwe(i);
-        let number = seg.number(true);
-        if i == 0 {
-            let parsed = decode_json(seg, number, s, &token[s..e])?;
-            header = Some(parsed);
-        } else {
-            // The encrypted key is empty for direct encryption (`alg: dir`), and the
-            // IV and tag are empty for some algorithms.
-            lengths[i] = decode_b64(seg, number, s, &token[s..e], true)?.len();
-        }
-    }
-    let parsed = header.expect("segment 1 is always parsed first");
+    let (s, e) = bounds[0];
+    let parsed = decode_json(Segment::Header, 1, s, &token[s..e])?;
     let header = into_object(Segment::Header, 1, parsed.value)?;
+    let mut lengths = [0usize; 5];
+    for (i, &(s, e)) in bounds.iter().enumerate().skip(1) {
+        let seg = Segment::jwe(i);
+        // The encrypted key is empty for direct encryption (`alg: dir`), and the IV and tag
+        // are empty for some algorithms.
+        lengths[i] = decode_b64(seg, seg.number(true), s, &token[s..e], true)?.len();
+    }
     Ok(Jwe {
         header,
         duplicates: prefixed("header", parsed.duplicates),
