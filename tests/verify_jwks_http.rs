@@ -223,3 +223,34 @@ async fn redirects_only_within_the_same_origin() {
         .unwrap_err();
     assert!(err.to_string().contains("more than 3 times"), "{err}");
 }
+
+#[test]
+fn cli_still_reports_every_token_when_the_key_cannot_be_fetched() {
+    let server = TestServer::start(|_| Reply::new(503, "text/plain", "maintenance"));
+    let (_, t1, t2) = setup();
+    let response = json!({"access_token": t1, "id_token": t2}).to_string();
+    let run = util::tokenscope(
+        &["inspect", "--json", "--jwks-url", &server.url("/jwks")],
+        &response,
+    );
+    assert_eq!(run.status, 3, "{}", run.stderr);
+    assert_eq!(
+        run.stderr.matches("HTTP 503").count(),
+        1,
+        "said once: {}",
+        run.stderr
+    );
+    let reports = run.json();
+    assert_eq!(reports.as_array().unwrap().len(), 2, "nothing is lost");
+    for r in reports.as_array().unwrap() {
+        assert_eq!(r["signature"]["status"], "unverified");
+        assert!(
+            r["signature"]["detail"]
+                .as_str()
+                .unwrap()
+                .contains("maintenance"),
+            "{}",
+            r["signature"]
+        );
+    }
+}

@@ -128,6 +128,7 @@ pub fn run(args: &InspectArgs) -> Status {
         }
     };
     let mut status = Status::Ok;
+    let mut errors_said: Vec<String> = Vec::new();
     let mut json_items = Vec::new();
     let mut human_text = String::new();
     for found in &normalized.tokens {
@@ -135,17 +136,23 @@ pub fn run(args: &InspectArgs) -> Status {
         match parse(&found.token) {
             Ok(parsed) => {
                 let verdict = match (&verifier, &parsed) {
-                    (Some(v), Token::Jws(jws)) => match v.verify(jws) {
-                        Ok(verdict) => Some(verdict),
+                    (Some(v), Token::Jws(jws)) => Some(match v.verify(jws) {
+                        Ok(verdict) => verdict,
+                        // The key could not be had: say so once, and still report every token.
                         Err((code, msg)) => {
-                            return fail(args.json, &msg, None, found.label.as_deref(), code);
+                            if !errors_said.contains(&msg) {
+                                eprintln!("tokenscope: {msg}");
+                                errors_said.push(msg.clone());
+                            }
+                            status = status.max(code);
+                            unverified(&msg)
                         }
-                    },
+                    }),
                     _ => None,
                 };
                 let report = token::diagnose_owned(parsed, info, &opts, verdict.as_ref());
-                if report.has_failure() && status == Status::Ok {
-                    status = Status::Rejected;
+                if report.has_failure() {
+                    status = status.max(Status::Rejected);
                 }
                 if args.json {
                     json_items.push(serde_json::to_value(&report).unwrap_or_default());
@@ -154,7 +161,7 @@ pub fn run(args: &InspectArgs) -> Status {
                 }
             }
             Err(e) => {
-                status = Status::BadInput;
+                status = status.max(Status::BadInput);
                 if args.json {
                     json_items.push(error_json(
                         &e.to_string(),
@@ -253,6 +260,18 @@ impl Verifier {
                 };
                 (code, e.to_string())
             })
+    }
+}
+
+/// The verdict for a token whose key could not be obtained.
+fn unverified(reason: &str) -> token::SignatureVerdict {
+    token::SignatureVerdict {
+        status: token::SignatureStatus::Unverified,
+        detail: format!("not verified: {reason}"),
+        hint: Some("fix the key source and run again; the reason above is what went wrong".into()),
+        key: None,
+        alg_problem: None,
+        warnings: Vec::new(),
     }
 }
 

@@ -9,7 +9,8 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 /// Exit statuses shared by every command (see README "Exit status").
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Ordered by severity: when several things go wrong, the process exits with the worst.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Status {
     Ok = 0,
     /// A check failed or the server said no.
