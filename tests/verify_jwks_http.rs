@@ -59,6 +59,13 @@ async fn kid_found_and_cached() {
     for _ in 0..3 {
         let v = resolver.verify(&jws(&t1), &source).await;
         assert_eq!(v.status, SignatureStatus::Valid, "{}", v.detail);
+        assert!(
+            v.warnings
+                .iter()
+                .any(|w| w.contains("plain http from a loopback host")),
+            "http is accepted for loopback, with a notice: {:?}",
+            v.warnings
+        );
     }
     assert_eq!(server.requests(), 1, "the JWKS is cached in memory");
 }

@@ -221,12 +221,27 @@ impl KeyResolver {
                     .ok_or(DiscoveryError::NoJwksUri { url: metadata.url })?
             }
         };
-        let keys = self.jwks(&jwks_uri, false).await?;
+        let mut verdict = self.verify_jwks(jws, &jwks_uri).await?;
+        if jwks_uri.starts_with("http://") {
+            verdict.warnings.push(format!(
+                "the keys came over plain http from a loopback host ({jwks_uri}); anything but a local test server must use https"
+            ));
+        }
+        Ok(verdict)
+    }
+
+    /// Verifies with the JWKS at `jwks_uri`, refetching once for an unknown kid.
+    async fn verify_jwks(
+        &self,
+        jws: &Jws,
+        jwks_uri: &str,
+    ) -> Result<SignatureVerdict, DiscoveryError> {
+        let keys = self.jwks(jwks_uri, false).await?;
         let first = jose::verify(jws, &keys, self.options);
         let Some(kid) = first.unknown_kid else {
             return Ok(first.verdict);
         };
-        let refetched = self.jwks(&jwks_uri, true).await?;
+        let refetched = self.jwks(jwks_uri, true).await?;
         let second = jose::verify(jws, &refetched, self.options);
         let mut verdict = second.verdict;
         if second.unknown_kid.is_some() {
