@@ -72,7 +72,7 @@ fn leeway_words(opts: &Options) -> String {
 }
 
 fn exp_check(claims: &Map<String, Value>, opts: &Options, token_type: TokenType) -> Check {
-    let leeway = i64::try_from(opts.leeway).unwrap_or(i64::MAX);
+    let leeway = opts.leeway_seconds();
     match DateClaim::read(Some(claims), "exp") {
         DateClaim::Malformed(why) => date_malformed("exp", &why),
         DateClaim::Absent => {
@@ -111,7 +111,7 @@ fn exp_check(claims: &Map<String, Value>, opts: &Options, token_type: TokenType)
 }
 
 fn nbf_check(claims: &Map<String, Value>, opts: &Options) -> Check {
-    let leeway = i64::try_from(opts.leeway).unwrap_or(i64::MAX);
+    let leeway = opts.leeway_seconds();
     match DateClaim::read(Some(claims), "nbf") {
         DateClaim::Malformed(why) => date_malformed("nbf", &why),
         DateClaim::Absent => Check::new("nbf", Info, "no nbf: valid from issuance"),
@@ -142,7 +142,7 @@ fn nbf_check(claims: &Map<String, Value>, opts: &Options) -> Check {
 }
 
 fn iat_check(claims: &Map<String, Value>, opts: &Options) -> Check {
-    let leeway = i64::try_from(opts.leeway).unwrap_or(i64::MAX);
+    let leeway = opts.leeway_seconds();
     match DateClaim::read(Some(claims), "iat") {
         DateClaim::Malformed(why) => date_malformed("iat", &why),
         DateClaim::Absent => Check::new("iat", Info, "no iat: the issue time is not recorded"),

@@ -30,6 +30,12 @@ pub struct Options {
 }
 
 impl Options {
+    /// The leeway as a signed number of seconds, for arithmetic with instants.
+    #[must_use]
+    pub fn leeway_seconds(&self) -> i64 {
+        i64::try_from(self.leeway).unwrap_or(i64::MAX)
+    }
+
     #[must_use]
     pub fn at(now: i64) -> Self {
         Self {
