@@ -200,15 +200,7 @@ fn compact(value: &Value) -> String {
 
 /// Control and bidi characters made visible, so a value cannot rewrite the terminal.
 pub fn escape(text: &str) -> String {
-    text.chars()
-        .map(|c| {
-            if c.is_control() || matches!(c, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}') {
-                c.escape_unicode().to_string()
-            } else {
-                c.to_string()
-            }
-        })
-        .collect()
+    crate::token::parse::escape_invisible(text)
 }
 
 /// A parse error with the token excerpt around the offending byte.

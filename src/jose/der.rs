@@ -169,7 +169,8 @@ pub fn certificate_spki(der: &[u8]) -> Result<Vec<u8>, KeyError> {
     }
 }
 
-fn strip_zeros(bytes: &[u8]) -> &[u8] {
+/// A big-endian integer without its leading zero bytes.
+pub(super) fn strip_zeros(bytes: &[u8]) -> &[u8] {
     let first = bytes.iter().position(|b| *b != 0).unwrap_or(bytes.len());
     &bytes[first..]
 }

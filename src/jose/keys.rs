@@ -467,8 +467,8 @@ pub fn from_jwk(value: &Value, origin: &str) -> Result<Key, KeyError> {
         .ok_or_else(|| fail("missing \"kty\"".into()))?;
     let material = match kty {
         "RSA" => KeyMaterial::Rsa {
-            n: strip_leading_zeros(member("n")?),
-            e: strip_leading_zeros(member("e")?),
+            n: der::strip_zeros(&member("n")?).to_vec(),
+            e: der::strip_zeros(&member("e")?).to_vec(),
         },
         "EC" => {
             let crv = map.get("crv").and_then(Value::as_str).unwrap_or("");
@@ -528,12 +528,6 @@ fn has_private_members(map: &Map<String, Value>) -> bool {
     ["d", "p", "q", "dp", "dq", "qi"]
         .iter()
         .any(|m| map.contains_key(*m))
-}
-
-fn strip_leading_zeros(mut bytes: Vec<u8>) -> Vec<u8> {
-    let first = bytes.iter().position(|b| *b != 0).unwrap_or(bytes.len());
-    bytes.drain(..first);
-    bytes
 }
 
 #[cfg(test)]

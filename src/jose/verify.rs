@@ -75,15 +75,7 @@ fn verdict(status: SignatureStatus, detail: impl Into<String>) -> SignatureVerdi
 /// A `kid` as it can be shown safely: quoted, control and bidi characters escaped.
 #[must_use]
 pub fn display_kid(kid: &str) -> String {
-    format!("{kid:?}")
-        .chars()
-        .flat_map(|c| match c {
-            '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' => {
-                c.escape_unicode().collect::<Vec<_>>()
-            }
-            c => vec![c],
-        })
-        .collect()
+    crate::token::parse::escape_invisible(&format!("{kid:?}"))
 }
 
 /// Verifies `jws` with `keys`: every failure is a verdict with its reason.

@@ -488,6 +488,28 @@ fn decode_b64(
     })
 }
 
+/// `text` with control, zero-width and bidi-override characters written as `\u{…}`, so a
+/// value from a token can neither rewrite a terminal nor reorder what is shown around it.
+#[must_use]
+pub fn escape_invisible(text: &str) -> String {
+    let invisible = |c: char| {
+        c.is_control()
+            || matches!(c, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    };
+    if !text.chars().any(invisible) {
+        return text.to_string();
+    }
+    text.chars()
+        .map(|c| {
+            if invisible(c) {
+                c.escape_unicode().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
 /// A character as a user can see it, with its code point when it is invisible.
 #[must_use]
 pub fn describe_char(c: char) -> String {
