@@ -28,7 +28,8 @@ pub fn show(ui: &mut Ui, entry: &Entry, presenter: bool, now: i64) {
             }
             if let Some(kid) = &report.signature.kid {
                 ui.weak("kid");
-                ui.monospace(kid);
+                // A kid is attacker-controlled text: bidi overrides must not reorder the strip.
+                ui.monospace(crate::token::parse::escape_invisible(kid));
             }
             signature_chip(ui, entry, report);
         });
