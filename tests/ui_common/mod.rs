@@ -96,5 +96,7 @@ pub fn wait_for(
         std::thread::sleep(std::time::Duration::from_millis(20));
         harness.step();
     }
-    harness.run();
+    // A couple of frames let the layout settle. Not `run()`: other work may
+    // legitimately still be in flight (a spinner repaints until it ends).
+    harness.run_steps(2);
 }
