@@ -199,9 +199,10 @@ async fn serve(mut commands: UnboundedReceiver<Command>, outbox: Outbox) {
     }
 }
 
-/// Reads a dropped file as UTF-8 text, refusing anything bigger than a token could be.
+/// Reads a dropped or named file as UTF-8 text, refusing anything bigger than a token could be.
 fn read_text(path: &Path) -> Result<String, String> {
-    let file = std::fs::File::open(path).map_err(|e| format!("cannot open it: {e}"))?;
+    let path = expand_home(path);
+    let file = std::fs::File::open(&path).map_err(|e| format!("cannot open it: {e}"))?;
     let mut bytes = Vec::new();
     file.take(MAX_FILE_BYTES + 1)
         .read_to_end(&mut bytes)
@@ -218,6 +219,15 @@ fn read_text(path: &Path) -> Result<String, String> {
             e.utf8_error().valid_up_to()
         )
     })
+}
+
+/// `~/keys/a.pem` as a shell would read it: a typed path is usually written that way.
+fn expand_home(path: &Path) -> std::borrow::Cow<'_, Path> {
+    let home = std::env::var_os("HOME").filter(|h| !h.is_empty());
+    match (path.strip_prefix("~"), home) {
+        (Ok(rest), Some(home)) => Path::new(&home).join(rest).into(),
+        _ => path.into(),
+    }
 }
 
 #[cfg(test)]
@@ -238,6 +248,24 @@ mod tests {
     fn next(worker: &Worker, woke: &mpsc::Receiver<()>) -> Event {
         woke.recv_timeout(Duration::from_secs(30)).expect("woken");
         worker.drain().pop().expect("an event")
+    }
+
+    #[test]
+    fn a_typed_home_path_is_expanded_and_others_are_kept() {
+        let home = std::env::var_os("HOME").expect("HOME is set in tests");
+        assert_eq!(
+            expand_home(Path::new("~/keys/a.pem")),
+            Path::new(&home).join("keys/a.pem")
+        );
+        assert_eq!(
+            expand_home(Path::new("/etc/a.pem")),
+            Path::new("/etc/a.pem")
+        );
+        // Only a whole leading `~` component is the home directory.
+        assert_eq!(
+            expand_home(Path::new("~bob/a.pem")),
+            Path::new("~bob/a.pem")
+        );
     }
 
     #[test]

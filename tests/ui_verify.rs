@@ -57,3 +57,49 @@ fn a_typed_key_stays_editable_until_done_then_folds_to_a_summary() {
     harness.get_by_label("JWK");
     harness.get_by_label("Edit key");
 }
+
+#[test]
+fn a_key_file_named_by_its_path_is_loaded_and_verifies_the_token() {
+    let secret = b"a-32-byte-secret-for-hs256-tests";
+    let token = jsonwebtoken::encode(
+        &jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS256),
+        &serde_json::json!({"sub": "alice", "exp": ui_common::NOW + 600}),
+        &jsonwebtoken::EncodingKey::from_secret(secret),
+    )
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("hmac.jwk.json");
+    let k = base64::Engine::encode(&base64::engine::general_purpose::URL_SAFE_NO_PAD, secret);
+    std::fs::write(
+        &path,
+        format!(r#"{{"kty": "oct", "alg": "HS256", "k": "{k}"}}"#),
+    )
+    .unwrap();
+
+    let (mut harness, _clock) = window();
+    paste(&mut harness, &token);
+    // A path that does not exist says so, and nothing is lost.
+    let field = harness.get_by_label("Key file");
+    field.focus();
+    field.type_text(&dir.path().join("missing.pem").display().to_string());
+    harness.run();
+    harness.get_by_label("Load").click();
+    ui_common::wait_for(&mut harness, "the error", |h| {
+        !labels_containing(h, "Cannot use missing.pem: cannot open it").is_empty()
+    });
+
+    let field = harness.get_by_label("Key file");
+    field.focus();
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    field.type_text(&path.display().to_string());
+    harness.run();
+    harness.get_by_label("Load").click();
+    ui_common::wait_for(&mut harness, "the key", |h| {
+        !labels_containing(h, "Loaded the key from hmac.jwk.json").is_empty()
+    });
+    harness.get_by_label("JWK");
+    harness.get_by_label("Verify").click();
+    ui_common::wait_for(&mut harness, "the verdict", |h| {
+        !labels_containing(h, "Valid signature").is_empty()
+    });
+}

@@ -305,7 +305,7 @@ impl App {
                 }
             }
             for file in &i.raw.dropped_files {
-                out.push(Intent::ReadDroppedFile(file.path().to_path_buf()));
+                out.push(Intent::ReadFile(file.path().to_path_buf()));
             }
             out
         })

@@ -133,6 +133,8 @@ pub struct KeyForm {
     pub key_text: String,
     pub jwks_url: String,
     pub issuer: String,
+    /// A key file's path as typed; the file is read by the worker and lands in `key_text`.
+    pub file_path: String,
     /// Show the secret as typed (never in presenter mode).
     pub reveal: bool,
     /// The key text is open for editing; otherwise a filled-in key is shown as a summary.
@@ -226,6 +228,7 @@ impl Entry {
                 key_text: String::new(),
                 jwks_url: String::new(),
                 issuer,
+                file_path: String::new(),
                 reveal: false,
                 editing: false,
             },

@@ -24,7 +24,9 @@ pub enum Intent {
     },
     /// The Paste button: ask the platform for the clipboard (it arrives as a paste event).
     RequestPaste,
-    ReadDroppedFile(PathBuf),
+    /// Read a dropped file, or one named in the key form: a key goes to the selected token's
+    /// verification form, anything else is added as tokens.
+    ReadFile(PathBuf),
     LoadSamples,
     Select(EntryId),
     /// Move the selection up (-1) or down (+1) the list.
@@ -63,7 +65,7 @@ impl App {
                 ctx.send_viewport_cmd(egui::ViewportCommand::RequestPaste);
                 ctx.request_repaint();
             }
-            Intent::ReadDroppedFile(path) => {
+            Intent::ReadFile(path) => {
                 let job = self.state.next_job();
                 let target = self.state.selected;
                 self.state.file_jobs.insert(job, target);

@@ -1,5 +1,5 @@
 //! The verification form: where the key comes from (an HMAC secret, PEM/JWK/JWKS text or a
-//! dropped key file, a JWKS URL, an issuer to discover), a Verify button that hands the work to
+//! key file (dropped or named by its path), a JWKS URL, an issuer to discover), a Verify button that hands the work to
 //! the worker, a spinner with Cancel while it runs, and the verdict in words.
 
 use egui::{RichText, TextEdit, Ui};
@@ -83,7 +83,19 @@ pub fn show(ui: &mut Ui, entry: &mut Entry, presenter: bool) -> Vec<Intent> {
                     key.editing = false;
                 }
             }
-            ui.weak("Or drop a key file on the window.");
+            ui.horizontal(|ui| {
+                let label = ui.label("Key file");
+                let edit = TextEdit::singleline(&mut key.file_path)
+                    .hint_text("~/keys/issuer.pem   (or drop the file on the window)")
+                    .desired_width(ui.available_width() - 60.0);
+                let field = ui.add(edit).labelled_by(label.id);
+                let path = key.file_path.trim();
+                let load = ui.add_enabled(!path.is_empty(), egui::Button::new("Load"));
+                let entered = field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+                if !path.is_empty() && (load.clicked() || entered) {
+                    intents.push(Intent::ReadFile(path.into()));
+                }
+            });
         }
         KeyKind::JwksUrl => {
             let label = ui.label("JWKS URL");
