@@ -1,7 +1,5 @@
 //! NumericDate reading and the human forms of instants and durations that the report shows.
 
-use std::fmt::Write as _;
-
 use chrono::{DateTime, Datelike as _, Local, Offset as _, TimeZone, Timelike as _, Utc};
 use serde_json::Value;
 
@@ -87,11 +85,8 @@ impl HumanTime {
             };
         };
         let local = utc.with_timezone(&Local);
-        let seconds = local.offset().fix().local_minus_utc();
-        let sign = if seconds < 0 { '-' } else { '+' };
-        let (h, m) = (seconds.abs() / 3600, seconds.abs() % 3600 / 60);
         let mut local_text = stamp(&local);
-        let _ = write!(local_text, " {sign}{h:02}:{m:02}");
+        push_offset(&mut local_text, local.offset().fix().local_minus_utc());
         let mut utc_text = stamp(&utc);
         utc_text.push_str(" UTC");
         Self {
@@ -103,21 +98,49 @@ impl HumanTime {
     }
 }
 
-/// "2011-03-22 18:43:00", written directly: chrono's `format` re-parses its pattern per call,
-/// which dominated the cost of a report.
+/// "2011-03-22 18:43:00", written digit by digit: going through `fmt` (or chrono's `format`,
+/// which re-parses its pattern per call) made the human dates most of a report's cost.
 fn stamp<Tz: TimeZone>(t: &DateTime<Tz>) -> String {
-    let mut s = String::with_capacity(32);
-    let _ = write!(
-        s,
-        "{:04}-{:02}-{:02} {:02}:{:02}:{:02}",
-        t.year(),
-        t.month(),
-        t.day(),
-        t.hour(),
-        t.minute(),
-        t.second()
-    );
-    s
+    let year = t.year();
+    let Ok(year @ 0..=9999) = u32::try_from(year) else {
+        // Only a local time zone east of UTC can push 9999-12-31 past the year 9999.
+        return format!("{year}-{:02}-{:02} {}", t.month(), t.day(), t.time());
+    };
+    let mut out = *b"0000-00-00 00:00:00";
+    let mut put = |at: usize, value: u32, width: usize| {
+        let mut value = value;
+        for slot in out[at..at + width].iter_mut().rev() {
+            // `value % 10` is a single digit, so the cast cannot truncate.
+            *slot = b'0' + (value % 10) as u8;
+            value /= 10;
+        }
+    };
+    put(0, year, 4);
+    put(5, t.month(), 2);
+    put(8, t.day(), 2);
+    put(11, t.hour(), 2);
+    put(14, t.minute(), 2);
+    put(17, t.second(), 2);
+    let mut text = String::with_capacity(32);
+    // Digits and separators only: always ASCII.
+    text.push_str(std::str::from_utf8(&out).unwrap_or_default());
+    text
+}
+
+/// " +05:30": the local offset after a local time.
+fn push_offset(text: &mut String, seconds: i32) {
+    text.push(' ');
+    text.push(if seconds < 0 { '-' } else { '+' });
+    let minutes = seconds.unsigned_abs() / 60;
+    for digit in [
+        minutes / 600 % 10,
+        minutes / 60 % 10,
+        10,
+        minutes % 60 / 10,
+        minutes % 10,
+    ] {
+        text.push(char::from_digit(digit, 10).unwrap_or(':'));
+    }
 }
 
 /// "in 4 min 3 s", "2 h ago", "now".
@@ -167,6 +190,26 @@ pub fn now_unix() -> i64 {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn instants_are_written_in_utc_with_their_offset_in_local_time() {
+        let t = Utc.timestamp_opt(1_300_819_380, 0).unwrap();
+        assert_eq!(stamp(&t), "2011-03-22 18:43:00");
+        let early = Utc.timestamp_opt(0, 0).unwrap();
+        assert_eq!(stamp(&early), "1970-01-01 00:00:00");
+        let last = Utc.timestamp_opt(253_402_300_799, 0).unwrap();
+        assert_eq!(stamp(&last), "9999-12-31 23:59:59");
+        let east = last.with_timezone(&chrono::FixedOffset::east_opt(3600).unwrap());
+        assert_eq!(stamp(&east), "10000-01-01 00:59:59");
+        for (seconds, text) in [(0, " +00:00"), (19_800, " +05:30"), (-12_600, " -03:30")] {
+            let mut out = String::new();
+            push_offset(&mut out, seconds);
+            assert_eq!(out, text);
+        }
+        let human = HumanTime::new(1_300_819_380, 1_300_819_380 - 243);
+        assert_eq!(human.utc, "2011-03-22 18:43:00 UTC");
+        assert_eq!(human.relative, "in 4 min 3 s");
+    }
 
     #[test]
     fn durations_read_like_speech() {
