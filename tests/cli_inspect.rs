@@ -296,3 +296,26 @@ fn no_token_and_a_terminal_is_usage_error_but_empty_stdin_is_empty() {
     assert_eq!(run.status, 2);
     assert!(run.stderr.contains("empty"), "{}", run.stderr);
 }
+
+#[test]
+fn claims_cannot_write_escape_sequences_or_reorder_the_terminal() {
+    let token = jwt(
+        json!({"alg": "HS256"}),
+        json!({
+            "iss": "https://\u{1b}[2J\u{202e}elpmaxe.live/",
+            "aud": "api",
+            "x\u{1b}]0;pwned\u{7}": 1,
+        }),
+    );
+    let run = tokenscope(
+        &["inspect", "--aud", "other", "--iss", "https://a/", &token],
+        "",
+    );
+    assert_eq!(run.status, 1);
+    let text = &run.stdout;
+    assert!(!text.contains('\x1b'), "{text}");
+    assert!(!text.contains('\u{202e}'), "{text}");
+    assert!(!text.contains('\u{7}'), "{text}");
+    // Still there, in a form a person can read.
+    assert!(text.contains("\\u{1b}[2J\\u{202e}elpmaxe.live"), "{text}");
+}

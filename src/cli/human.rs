@@ -53,7 +53,7 @@ pub fn report(r: &Report, style: Style) -> String {
     let mut s = String::new();
     let mut title = String::from(r.token_type_description);
     if let Some(label) = &r.input.label {
-        title = format!("{label}: {title}");
+        title = format!("{}: {title}", escape(label));
     }
     let mut facts = vec![format!("{:?}", r.kind).to_uppercase()];
     if let Some(alg) = &r.signature.alg {
@@ -157,10 +157,15 @@ pub fn report(r: &Report, style: Style) -> String {
             "  {} {:width$}  {}",
             style.status(c.status, c.status.mark()),
             c.id,
-            c.message
+            escape(&c.message)
         );
         if let Some(h) = c.hint.as_ref().filter(|_| c.status != CheckStatus::Pass) {
-            let _ = writeln!(s, "    {:width$}  {}", "", style.dim(&format!("→ {h}")));
+            let _ = writeln!(
+                s,
+                "    {:width$}  {}",
+                "",
+                style.dim(&format!("→ {}", escape(h)))
+            );
         }
     }
     if let Some(inner) = &r.nested {
@@ -176,7 +181,7 @@ const ALIGN_VALUES: usize = 28;
 
 fn row(s: &mut String, style: Style, name: &str, width: usize, value: &str, explain: Option<&str>) {
     let pad = width.saturating_sub(name.chars().count());
-    let _ = write!(s, "  {}{}  {value}", name, " ".repeat(pad));
+    let _ = write!(s, "  {}{}  {value}", escape(name), " ".repeat(pad));
     if let Some(e) = explain {
         let vpad = ALIGN_VALUES.saturating_sub(value.chars().count());
         let _ = write!(s, "{}  {}", " ".repeat(vpad), style.dim(&format!("— {e}")));
