@@ -124,3 +124,36 @@ fn help_lists_the_shortcuts_and_escape_closes_it() {
     harness.run();
     assert!(harness.query_by_label("Keyboard shortcuts").is_none());
 }
+
+#[test]
+fn bidi_and_zero_width_characters_in_claims_are_shown_escaped_in_every_view() {
+    // U+202E makes "elpmaxe.live" read as "evil.example" when drawn raw.
+    let spoofed = "https://\u{202e}elpmaxe.live/";
+    let (mut harness, _clock) = window();
+    paste(
+        &mut harness,
+        &token(json!({
+            "iss": spoofed,
+            "sub": "al\u{200b}ice",
+            "aud": ["api\u{2066}://orders"],
+            "exp": NOW + 600,
+            "ext\u{202e}": {"note": "a\u{202e}b"},
+        })),
+    );
+    for tab in ["Checks & claims", "Tree", "Raw"] {
+        harness.get_by_label(tab).click();
+        harness.run();
+        for hidden in ['\u{202e}', '\u{200b}', '\u{2066}'] {
+            let raw = labels_containing(&harness, &hidden.to_string());
+            assert!(
+                raw.is_empty(),
+                "{tab} draws U+{:04X} raw: {raw:?}",
+                hidden as u32
+            );
+        }
+        assert!(
+            !labels_containing(&harness, "\\u202eelpmaxe.live").is_empty(),
+            "{tab} shows the issuer escaped"
+        );
+    }
+}

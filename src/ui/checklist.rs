@@ -34,7 +34,7 @@ pub fn show(ui: &mut Ui, report: &Report) {
                 Label::new(RichText::new(check.id).monospace().color(style::grey(ui))),
             );
             ui.vertical(|ui| {
-                let message = RichText::new(&check.message);
+                let message = RichText::new(style::shown(&check.message));
                 let message = if check.status == CheckStatus::Fail {
                     message.color(color)
                 } else {
@@ -42,7 +42,7 @@ pub fn show(ui: &mut Ui, report: &Report) {
                 };
                 ui.add(Label::new(message).wrap());
                 if let Some(hint) = &check.hint {
-                    style::hint(ui, hint);
+                    style::hint(ui, &style::shown(hint));
                 }
             });
         });

@@ -13,6 +13,7 @@ use crate::token::time::relative;
 
 use super::intent::Intent;
 use super::style;
+use super::style::shown;
 
 /// More claims than this are left to the tree view.
 const MAX_CLAIMS: usize = 200;
@@ -64,7 +65,7 @@ pub fn show(ui: &mut Ui, report: &Report, now: i64) -> Vec<Intent> {
         let row = ui
             .horizontal_top(|ui| {
                 cell(ui, name_w, |ui| {
-                    ui.label(RichText::new(&claim.name).monospace().strong());
+                    ui.label(RichText::new(shown(&claim.name)).monospace().strong());
                 });
                 let value = report
                     .payload
@@ -128,7 +129,7 @@ fn value_cell(
         };
         ui.horizontal_wrapped(|ui| {
             for item in &claim.items {
-                let chip = style::chip(ui, style::truncate(item, 80), color);
+                let chip = style::chip(ui, shown(&style::truncate(item, 80)).into_owned(), color);
                 chip.context_menu(|ui| {
                     copy_button(ui, item, &format!("{} item", claim.name), intents)
                 });
@@ -160,7 +161,7 @@ fn nested(ui: &mut Ui, name: &str, value: &Value, depth: usize, intents: &mut Ve
                     for (key, child) in map.iter().take(MAX_CHILDREN) {
                         ui.horizontal_top(|ui| {
                             ui.label(
-                                RichText::new(format!("{key}:"))
+                                RichText::new(format!("{}:", shown(key)))
                                     .monospace()
                                     .color(style::blue(ui)),
                             );
@@ -195,7 +196,8 @@ fn nested(ui: &mut Ui, name: &str, value: &Value, depth: usize, intents: &mut Ve
                 });
         }
         Value::String(s) => {
-            let label = ui.add(egui::Label::new(style::truncate(s, MAX_VALUE_CHARS)).wrap());
+            let text = shown(&style::truncate(s, MAX_VALUE_CHARS)).into_owned();
+            let label = ui.add(egui::Label::new(text).wrap());
             label.context_menu(|ui| copy_button(ui, s, &format!("the value of {name}"), intents));
         }
         other => {

@@ -9,6 +9,7 @@ use crate::token::time::duration;
 use crate::token::{Report, SignatureStatus};
 
 use super::entry::Entry;
+use super::style::shown;
 use super::{mask, style};
 
 /// Draws the header strip of a parsed token. It only shows: no actions live here.
@@ -54,7 +55,7 @@ fn field(ui: &mut Ui, name: &str, value: Option<&str>) {
         return;
     };
     ui.label(RichText::new(name).color(style::grey(ui)));
-    ui.label(RichText::new(value).strong());
+    ui.label(RichText::new(shown(value)).strong());
     ui.add_space(10.0);
 }
 

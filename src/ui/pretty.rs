@@ -4,6 +4,7 @@
 use serde_json::Value;
 
 use super::style::Syntax;
+use crate::token::parse::escape_format_chars;
 
 /// Lines longer than this are cut for display; the copy buttons still give the whole text.
 const MAX_LINE_CHARS: usize = 2_000;
@@ -49,6 +50,7 @@ impl Pretty {
             return;
         }
         let text = serde_json::to_string_pretty(value).unwrap_or_else(|e| e.to_string());
+        let text = escape_format_chars(&text);
         for line in text.lines() {
             self.lines.push(colour_line(line));
         }

@@ -199,6 +199,13 @@ pub fn hint(ui: &mut Ui, hint: &str) {
     });
 }
 
+/// Text from a token as it may be drawn: bidi and zero-width characters written as `\u202e`,
+/// so a claim cannot reorder or hide what is shown around it.
+#[must_use]
+pub fn shown(text: &str) -> std::borrow::Cow<'_, str> {
+    crate::token::parse::escape_format_chars(text)
+}
+
 /// Cuts `text` to `max` characters for display, saying how much was left out.
 #[must_use]
 pub fn truncate(text: &str, max: usize) -> std::borrow::Cow<'_, str> {

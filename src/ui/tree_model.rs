@@ -7,6 +7,7 @@ use std::collections::HashSet;
 use serde_json::Value;
 
 use super::style::Syntax;
+use crate::token::parse::escape_format_chars;
 use crate::token::time::HumanTime;
 
 /// Leaf values longer than this are cut in the row; "Copy value" gives the whole value.
@@ -105,7 +106,7 @@ impl TreeModel {
         };
         self.rows.push(Row {
             depth,
-            key,
+            key: escape_format_chars(&key).into_owned(),
             path: path.clone(),
             pointer: pointer.clone(),
             in_payload,
@@ -205,7 +206,11 @@ impl TreeModel {
 fn leaf_value(key: &str, value: &Value, top_level_claim: bool, now: i64) -> RowValue {
     let (text, syntax) = match value {
         Value::String(s) => (
-            Value::String(super::style::truncate(s, MAX_PREVIEW_CHARS).into_owned()).to_string(),
+            escape_format_chars(
+                &Value::String(super::style::truncate(s, MAX_PREVIEW_CHARS).into_owned())
+                    .to_string(),
+            )
+            .into_owned(),
             Syntax::String,
         ),
         Value::Number(n) => (n.to_string(), Syntax::Number),

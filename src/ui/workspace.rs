@@ -10,6 +10,7 @@ use super::app::AppState;
 use super::entry::{Body, Entry};
 use super::intent::Intent;
 use super::style;
+use super::style::shown;
 
 /// Draws the workspace panel.
 pub fn show(ui: &mut Ui, state: &mut AppState) -> Vec<Intent> {
@@ -79,7 +80,7 @@ pub fn show(ui: &mut Ui, state: &mut AppState) -> Vec<Intent> {
                                 .color(style::grey(ui)),
                         );
                         if !group.details.is_empty() {
-                            title.on_hover_text(group.details.join("\n"));
+                            title.on_hover_text(shown(&group.details.join("\n")).into_owned());
                         }
                     }
                 }
@@ -151,7 +152,7 @@ fn entry_card(
                     let issuer = entry
                         .report()
                         .and_then(|r| r.claim_str("iss"))
-                        .map(|i| i.trim_start_matches("https://").to_string());
+                        .map(|i| shown(i.trim_start_matches("https://")).into_owned());
                     if let Some(issuer) = issuer {
                         ui.add(
                             egui::Label::new(RichText::new(issuer).small().color(style::grey(ui)))
