@@ -250,6 +250,44 @@ async fn hs256_signed_with_the_rsa_public_key_pem_is_refused() {
     assert!(err.to_string().contains("JWK"), "{err}");
 }
 
+#[tokio::test]
+async fn hs256_signed_with_certificate_bytes_or_a_prefixed_pem_is_refused() {
+    let cert_pem = fixture("test-es256-cert.pem");
+    let body: String = cert_pem
+        .lines()
+        .filter(|l| !l.starts_with("-----"))
+        .collect();
+    let cert_der =
+        base64::Engine::decode(&base64::engine::general_purpose::STANDARD, body).unwrap();
+    // What `openssl pkcs12 -nokeys` writes: attributes before the block.
+    let bagged = format!("Bag Attributes\n    friendlyName: signing\n{cert_pem}");
+    let resolver = KeyResolver::new();
+    for (secret_bytes, source) in [
+        (cert_der.clone(), KeySource::SecretBase64(b64(&cert_der))),
+        (
+            bagged.clone().into_bytes(),
+            KeySource::Secret(bagged.clone()),
+        ),
+    ] {
+        let forged = sign_jws(
+            &TestKey::Hmac(secret_bytes),
+            &json!({"alg": "HS256"}),
+            &claims(),
+        );
+        let err = resolver
+            .try_verify(&jws(&forged), &source)
+            .await
+            .expect_err("a certificate is never an HMAC secret");
+        assert!(
+            err.to_string().contains("never used as an HMAC secret"),
+            "{err}"
+        );
+    }
+    // The prefixed PEM is still a usable key where a key is expected.
+    let keys = keys::from_text(&bagged, "test").unwrap();
+    assert_eq!(keys.len(), 1);
+}
+
 #[test]
 fn jwk_alg_must_equal_token_alg() {
     let key = TestKey::for_alg("RS256");

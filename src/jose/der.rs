@@ -143,6 +143,14 @@ pub fn parse_pkcs1_public(der: &[u8]) -> Result<KeyMaterial, KeyError> {
     })
 }
 
+/// Whether `bytes` are exactly one DER SEQUENCE: the shape of every key and certificate
+/// encoding (SPKI, PKCS#1, PKCS#8, SEC1, X.509), and vanishingly unlikely for a random secret.
+#[must_use]
+pub fn is_one_sequence(bytes: &[u8]) -> bool {
+    let mut r = Reader::new(bytes);
+    matches!(r.next(), Ok((TAG_SEQUENCE, _))) && r.pos == bytes.len()
+}
+
 /// The SubjectPublicKeyInfo of an X.509 certificate (RFC 5280 §4.1), as DER.
 pub fn certificate_spki(der: &[u8]) -> Result<Vec<u8>, KeyError> {
     let mut outer = Reader::new(der);

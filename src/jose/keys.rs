@@ -253,9 +253,10 @@ pub fn hmac_secret_base64(text: &str) -> Result<Key, KeyError> {
 fn refuse_key_shaped(bytes: &[u8]) -> Result<(), KeyError> {
     let text = String::from_utf8_lossy(bytes);
     let t = text.trim();
-    if t.starts_with("-----BEGIN") {
+    // Anywhere: openssl puts "Bag Attributes" or the certificate as text before the block.
+    if t.contains("-----BEGIN ") {
         return Err(KeyError::NotASecret(
-            "this is a PEM key; an RSA, EC or OKP key is never used as an HMAC secret (alg confusion, RFC 8725 §2.1). Give it as a key instead".into(),
+            "this holds a PEM block (key or certificate); an RSA, EC or OKP key is never used as an HMAC secret (alg confusion, RFC 8725 §2.1). Give it as a key instead".into(),
         ));
     }
     if let Ok(Value::Object(map)) = serde_json::from_str::<Value>(t)
@@ -265,14 +266,25 @@ fn refuse_key_shaped(bytes: &[u8]) -> Result<(), KeyError> {
             "this is a JWK or JWKS; give it as a key, not as an HMAC secret".into(),
         ));
     }
-    if bytes.first() == Some(&0x30)
-        && (der::parse_spki(bytes).is_ok() || der::parse_pkcs1_public(bytes).is_ok())
-    {
+    if der::is_one_sequence(bytes) {
         return Err(KeyError::NotASecret(
-            "these bytes are a DER public key; a public key is never used as an HMAC secret (alg confusion)".into(),
+            "these bytes are DER (a key or a certificate); a public key is never used as an HMAC secret (alg confusion)".into(),
         ));
     }
     Ok(())
+}
+
+/// A PEM block (anywhere: openssl may put text before it), a JWK or a JWKS: a key file
+/// rather than a token or a token response.
+#[must_use]
+pub fn looks_like_key(text: &str) -> bool {
+    let t = text.trim();
+    if t.contains("-----BEGIN ") {
+        return true;
+    }
+    t.starts_with('{')
+        && serde_json::from_str::<Value>(t)
+            .is_ok_and(|v| v.get("kty").is_some() || v.get("keys").is_some_and(Value::is_array))
 }
 
 /// PEM, a JWK or a JWKS, recognised by shape.
@@ -281,7 +293,7 @@ pub fn from_text(text: &str, origin: &str) -> Result<Vec<Key>, KeyError> {
     if t.is_empty() {
         return Err(KeyError::Empty);
     }
-    if t.starts_with("-----BEGIN") {
+    if t.contains("-----BEGIN ") {
         return from_pem(t).map(|k| vec![k]);
     }
     if t.starts_with('{') {
@@ -533,6 +545,18 @@ fn has_private_members(map: &Map<String, Value>) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn key_files_are_told_from_tokens() {
+        assert!(looks_like_key("-----BEGIN PUBLIC KEY-----\nMIIB"));
+        assert!(looks_like_key(
+            "Bag Attributes\n    friendlyName: signing\n-----BEGIN CERTIFICATE-----\nMIIB"
+        ));
+        assert!(looks_like_key(r#"{"keys": []}"#));
+        assert!(looks_like_key(r#" {"kty": "RSA", "n": "x", "e": "AQAB"}"#));
+        assert!(!looks_like_key(r#"{"access_token": "a.b.c"}"#));
+        assert!(!looks_like_key("eyJhbGciOiJub25lIn0.e30."));
+    }
 
     #[test]
     fn rfc7638_thumbprint_example() {

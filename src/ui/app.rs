@@ -212,7 +212,9 @@ impl App {
                 );
                 match result {
                     Err(e) => self.notify(Level::Error, format!("Cannot use {name}: {e}")),
-                    Ok(text) if looks_like_key(&text) => self.load_key_file(target, &name, text),
+                    Ok(text) if crate::jose::keys::looks_like_key(&text) => {
+                        self.load_key_file(target, &name, text)
+                    }
                     Ok(text) => self.add_text(&text, &name),
                 }
             }
@@ -510,31 +512,5 @@ fn verdict_words(status: crate::token::SignatureStatus) -> &'static str {
         S::Unverified => "signature not verified (see Verify the signature)",
         S::NotSigned => "not signed",
         S::Unsupported => "signature cannot be checked",
-    }
-}
-
-/// A PEM block, a JWK or a JWKS: a key file rather than a token.
-fn looks_like_key(text: &str) -> bool {
-    let text = text.trim_start();
-    if text.starts_with("-----BEGIN") {
-        return true;
-    }
-    text.starts_with('{')
-        && serde_json::from_str::<serde_json::Value>(text).is_ok_and(|v| {
-            v.get("kty").is_some() || v.get("keys").is_some_and(serde_json::Value::is_array)
-        })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn key_files_are_told_from_tokens() {
-        assert!(looks_like_key("-----BEGIN PUBLIC KEY-----\nMIIB"));
-        assert!(looks_like_key(r#"{"keys": []}"#));
-        assert!(looks_like_key(r#" {"kty": "RSA", "n": "x", "e": "AQAB"}"#));
-        assert!(!looks_like_key(r#"{"access_token": "a.b.c"}"#));
-        assert!(!looks_like_key("eyJhbGciOiJub25lIn0.e30."));
     }
 }

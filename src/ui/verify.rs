@@ -172,7 +172,8 @@ fn verdict(ui: &mut Ui, entry: &Entry) {
 /// What kind of key text this is, from its markers (the verifier parses it for real).
 fn describe_key(text: &str) -> &'static str {
     let text = text.trim_start();
-    if text.starts_with("-----BEGIN") {
+    if let Some(at) = text.find("-----BEGIN ") {
+        let text = &text[at..];
         if text.contains("CERTIFICATE") {
             "X.509 certificate (PEM)"
         } else if text.contains("PRIVATE KEY") {
