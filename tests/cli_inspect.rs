@@ -300,7 +300,7 @@ fn no_token_and_a_terminal_is_usage_error_but_empty_stdin_is_empty() {
 #[test]
 fn claims_cannot_write_escape_sequences_or_reorder_the_terminal() {
     let token = jwt(
-        json!({"alg": "HS256"}),
+        json!({"alg": "HS256\u{1b}]0;pwned\u{7}", "kid": "\u{1b}[31m"}),
         json!({
             "iss": "https://\u{1b}[2J\u{202e}elpmaxe.live/",
             "aud": "api",

@@ -199,6 +199,24 @@ fn cli_exit_status_3_when_the_jwks_is_not_json() {
     );
 }
 
+#[test]
+fn server_words_cannot_write_escape_sequences_to_the_terminal() {
+    let server = TestServer::start(|_| {
+        Reply::new(
+            502,
+            "text/html",
+            "<html><title>\u{1b}]0;owned\u{7}\u{1b}[2JBad Gateway</title></html>",
+        )
+    });
+    let (_, t1, _) = setup();
+    let run = util::tokenscope(&["inspect", "--jwks-url", &server.url("/jwks"), &t1], "");
+    assert_eq!(run.status, 3, "{}", run.stderr);
+    assert!(run.stderr.contains("Bad Gateway"), "{}", run.stderr);
+    for output in [&run.stderr, &run.stdout] {
+        assert!(!output.contains(['\u{1b}', '\u{7}']), "{output:?}");
+    }
+}
+
 #[tokio::test]
 async fn redirects_only_within_the_same_origin() {
     let (keys, t1, _) = setup();

@@ -57,7 +57,7 @@ pub fn report(r: &Report, style: Style) -> String {
     }
     let mut facts = vec![format!("{:?}", r.kind).to_uppercase()];
     if let Some(alg) = &r.signature.alg {
-        facts.push(alg.clone());
+        facts.push(escape(alg));
     }
     if let Some(kid) = &r.signature.kid {
         facts.push(format!("kid {}", escape(kid)));

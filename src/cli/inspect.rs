@@ -141,7 +141,8 @@ pub fn run(args: &InspectArgs) -> Status {
                         // The key could not be had: say so once, and still report every token.
                         Err((code, msg)) => {
                             if !errors_said.contains(&msg) {
-                                eprintln!("tokenscope: {msg}");
+                                // Server words (an HTML title, a JSON error) can hold escape sequences.
+                                eprintln!("tokenscope: {}", human::escape(&msg));
                                 errors_said.push(msg.clone());
                             }
                             status = status.max(code);
@@ -220,7 +221,7 @@ fn fail(
     if json_out {
         print_json(&error_json(message, offset, label));
     } else {
-        eprintln!("tokenscope: {message}");
+        eprintln!("tokenscope: {}", human::escape(message));
     }
     status
 }
