@@ -319,3 +319,85 @@ fn claims_cannot_write_escape_sequences_or_reorder_the_terminal() {
     // Still there, in a form a person can read.
     assert!(text.contains("\\u{1b}[2J\\u{202e}elpmaxe.live"), "{text}");
 }
+
+#[test]
+fn a_failure_inside_a_nested_token_rejects_the_whole() {
+    let inner = jwt(
+        json!({"alg": "RS256"}),
+        json!({"iss": "https://as/", "aud": "api", "exp": EXP}),
+    );
+    let outer = format!(
+        "{}.{}.c2ln",
+        URL_SAFE_NO_PAD.encode(json!({"alg": "HS256", "cty": "JWT"}).to_string()),
+        URL_SAFE_NO_PAD.encode(&inner)
+    );
+    let now = (EXP + 3600).to_string();
+    let run = tokenscope(&["inspect", "--json", "--now", &now, &outer], "");
+    assert_eq!(run.status, 1, "the inner token expired: {}", run.stdout);
+    let r = run.json();
+    assert_eq!(check(&r["nested"], "exp")["status"], "fail");
+    // The wrapper lives as long as the token inside it.
+    assert_eq!(r["lifetime"]["state"], "expired");
+    assert!(
+        r["lifetime"]["summary"]
+            .as_str()
+            .unwrap()
+            .contains("nested token"),
+        "{}",
+        r["lifetime"]
+    );
+}
+
+#[test]
+fn an_expectation_or_key_that_cannot_be_checked_is_not_accepted() {
+    // An opaque token cannot show its audience.
+    let run = tokenscope(
+        &[
+            "inspect",
+            "--json",
+            "--aud",
+            "api://orders",
+            "2YotnFZFEjr1zCsicMWpAA",
+        ],
+        "",
+    );
+    assert_eq!(run.status, 1, "{}", run.stdout);
+    let aud = check(&run.json(), "aud").clone();
+    assert_eq!(aud["status"], "fail");
+    assert!(
+        aud["hint"].as_str().unwrap().contains("introspect"),
+        "{aud}"
+    );
+    // Without the expectation, the same token is fine.
+    let run = tokenscope(&["inspect", "2YotnFZFEjr1zCsicMWpAA"], "");
+    assert_eq!(run.status, 0, "{}", run.stdout);
+
+    // A key was given, but the algorithm cannot be verified.
+    let token = jwt(json!({"alg": "ES256K"}), json!({"sub": "a"}));
+    let run = tokenscope(
+        &["inspect", "--json", "--secret", "s3cr3t-s3cr3t", &token],
+        "",
+    );
+    assert_eq!(run.status, 1, "{}", run.stdout);
+    let r = run.json();
+    assert_eq!(r["signature"]["status"], "unsupported");
+    assert_eq!(check(&r, "signature")["status"], "fail");
+}
+
+#[test]
+fn a_broken_auth_time_fails_and_a_scope_array_is_read() {
+    let token = jwt(
+        json!({"alg": "HS256"}),
+        json!({"sub": "a", "auth_time": "yesterday", "scope": ["orders:read", "orders:write"]}),
+    );
+    let run = tokenscope(&["inspect", "--json", "--scope", "orders:read", &token], "");
+    assert_eq!(run.status, 1, "{}", run.stdout);
+    let r = run.json();
+    let auth_time = check(&r, "auth_time");
+    assert_eq!(auth_time["status"], "fail");
+    assert!(
+        auth_time["message"].as_str().unwrap().contains("string"),
+        "{auth_time}"
+    );
+    assert_eq!(check(&r, "scope")["status"], "pass");
+}

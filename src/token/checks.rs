@@ -3,7 +3,7 @@
 
 use serde_json::{Map, Value};
 
-use super::claims::{self, TokenType};
+use super::claims::{self, DATE_CLAIMS, TokenType};
 use super::compare::difference;
 use super::diagnose::Options;
 use super::parse::json_type;
@@ -30,9 +30,14 @@ pub(super) fn unreadable_claim_checks(opts: &Options, what: &str) -> Vec<Check> 
         ("scope", !opts.required_scopes.is_empty()),
     ];
     for (id, asked) in asked {
+        // An expectation that cannot be confirmed is not met: a script must not accept it.
         checks.push(if asked {
-            Check::new(id, Warn, format!("cannot check {id} of {what} locally"))
-                .hint("introspect the token to see its claims")
+            Check::new(
+                id,
+                Fail,
+                format!("cannot check {id}: {what} carries no readable claims"),
+            )
+            .hint("introspect the token to see its claims, or drop the expectation")
         } else {
             Check::new(
                 id,
@@ -52,14 +57,25 @@ pub(super) fn claim_checks(
     let Some(claims) = claims else {
         return unreadable_claim_checks(opts, "a payload that is not a claims object");
     };
-    vec![
+    let mut checks = vec![
         exp_check(claims, opts, token_type),
         nbf_check(claims, opts),
         iat_check(claims, opts),
         iss_check(claims, opts),
         aud_check(claims, opts),
         scope_check(claims, opts),
-    ]
+    ];
+    // auth_time and the other dates get a check only when broken: a relying party that reads
+    // them (max_age, for one) rejects the token.
+    for name in DATE_CLAIMS
+        .into_iter()
+        .filter(|n| !["exp", "nbf", "iat"].contains(n))
+    {
+        if let DateClaim::Malformed(why) = DateClaim::read(Some(claims), name) {
+            checks.push(date_malformed(name, &why));
+        }
+    }
+    checks
 }
 
 fn date_malformed(id: &'static str, why: &str) -> Check {

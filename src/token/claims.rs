@@ -221,7 +221,7 @@ pub struct ClaimView {
 }
 
 /// Claims whose value is a NumericDate.
-const DATE_CLAIMS: [&str; 6] = ["exp", "nbf", "iat", "auth_time", "updated_at", "toe"];
+pub(super) const DATE_CLAIMS: [&str; 6] = ["exp", "nbf", "iat", "auth_time", "updated_at", "toe"];
 
 /// Builds the claim rows in token order.
 #[must_use]
@@ -287,13 +287,14 @@ pub fn string_list(value: &Value) -> Result<Vec<String>, &'static str> {
 /// Scopes from `scope` (space-separated) or `scp` (array or string).
 #[must_use]
 pub fn scopes(claims: &Map<String, Value>) -> Option<Vec<String>> {
-    if let Some(s) = claims.get("scope").and_then(Value::as_str) {
-        return Some(s.split_whitespace().map(str::to_string).collect());
-    }
-    match claims.get("scp")? {
-        Value::String(s) => Some(s.split_whitespace().map(str::to_string).collect()),
-        other => string_list(other).ok(),
-    }
+    // RFC 9068 says a space-separated `scope`; some servers send an array, or `scp`.
+    ["scope", "scp"]
+        .into_iter()
+        .filter_map(|name| claims.get(name))
+        .find_map(|value| match value {
+            Value::String(s) => Some(s.split_whitespace().map(str::to_string).collect()),
+            other => string_list(other).ok(),
+        })
 }
 
 #[cfg(test)]

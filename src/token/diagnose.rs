@@ -5,7 +5,7 @@ use serde_json::{Map, Value};
 
 use super::checks::{claim_checks, typ_check, unreadable_claim_checks};
 use super::claims::{TokenType, claim_views, explain_alg};
-use super::lifetime::Lifetime;
+use super::lifetime::{Lifetime, LifetimeState};
 use super::parse::{Jwe, Jws, Opaque, Payload, Token, json_type};
 use super::report::{
     Check, CheckStatus, InputInfo, JweInfo, Kind, OpaqueInfo, PayloadFormat, Report,
@@ -115,7 +115,7 @@ fn diagnose_jws(
         );
     }
 
-    let lifetime = Lifetime::compute(claims, opts.now, opts.leeway);
+    let mut lifetime = Lifetime::compute(claims, opts.now, opts.leeway);
     let claims = claims.map(|c| claim_views(c, opts.now)).unwrap_or_default();
     let nested = jws.nested.map(|inner| {
         Box::new(diagnose_owned(
@@ -128,6 +128,16 @@ fn diagnose_jws(
             None,
         ))
     });
+    // A signed wrapper around a token lives as long as the token inside.
+    if let Some(inner) = nested.as_deref()
+        && matches!(
+            lifetime.state,
+            LifetimeState::NoExpiry | LifetimeState::Unknown
+        )
+    {
+        lifetime = inner.lifetime.clone();
+        lifetime.summary = format!("{} (the nested token)", lifetime.summary);
+    }
 
     let (payload, payload_format) = match jws.payload {
         Payload::Json(v) => (v, PayloadFormat::Json),
@@ -481,6 +491,12 @@ fn signature_check(sig: &SignatureReport, verdict: Option<&SignatureVerdict>) ->
         SignatureStatus::Invalid => Check::new("signature", Fail, sig.detail.clone()),
         SignatureStatus::NotSigned => Check::new("signature", Fail, sig.detail.clone())
             .hint("an unsigned token proves nothing about who wrote it"),
+        // A key was given and the signature still cannot be checked: not accepted.
+        SignatureStatus::Unsupported if verdict.is_some() => {
+            Check::new("signature", Fail, sig.detail.clone()).hint(
+                "tokenscope cannot verify this algorithm, so nothing vouches for this token here",
+            )
+        }
         SignatureStatus::Unsupported => Check::new("signature", Warn, sig.detail.clone()),
         SignatureStatus::Unverified if verdict.is_some() => {
             Check::new("signature", Warn, sig.detail.clone())

@@ -165,10 +165,14 @@ pub struct Report {
 }
 
 impl Report {
-    /// True when any check failed: the CLI's exit status 1.
+    /// True when any check failed, here or in the nested token: the CLI's exit status 1.
     #[must_use]
     pub fn has_failure(&self) -> bool {
         self.checks.iter().any(|c| c.status == CheckStatus::Fail)
+            || self
+                .nested
+                .as_ref()
+                .is_some_and(|inner| inner.has_failure())
     }
 
     #[must_use]
