@@ -279,3 +279,16 @@ fn cli_still_reports_every_token_when_the_key_cannot_be_fetched() {
         );
     }
 }
+
+#[test]
+fn an_unusable_url_is_bad_input_not_a_network_failure() {
+    let (_, t1, _) = setup();
+    for args in [
+        ["--jwks-url", "http://example.com/jwks.json"],
+        ["--discover", "login.example.com"],
+    ] {
+        let run = util::tokenscope(&["inspect", args[0], args[1], &t1], "");
+        assert_eq!(run.status, 2, "{args:?}: {}", run.stderr);
+        assert!(run.stderr.contains(args[1]), "{}", run.stderr);
+    }
+}

@@ -48,8 +48,10 @@ impl DiscoveryError {
     pub fn is_network(&self) -> bool {
         matches!(
             self,
-            Self::Http(_)
-                | Self::NotFound { .. }
+            Self::Http(e) if !e.is_bad_url()
+        ) || matches!(
+            self,
+            Self::NotFound { .. }
                 | Self::Jwks { .. }
                 | Self::NoJwksUri { .. }
                 | Self::IssuerMismatch { .. }
@@ -181,6 +183,8 @@ impl KeyResolver {
             detail: format!("not verified: {e}"),
             hint: Some(if e.is_network() {
                 "check the URL and that the server is reachable; the error above is what it said".into()
+            } else if matches!(&e, DiscoveryError::Http(h) if h.is_bad_url()) {
+                "give a full https:// URL (plain http only for 127.0.0.1, ::1 or localhost)".into()
             } else {
                 "check the key you gave".into()
             }),

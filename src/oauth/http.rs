@@ -53,6 +53,14 @@ pub enum HttpError {
     TooLarge { url: String },
 }
 
+impl HttpError {
+    /// True when the URL itself is unusable (the user's input), not the network or server.
+    #[must_use]
+    pub fn is_bad_url(&self) -> bool {
+        matches!(self, Self::InvalidUrl { .. } | Self::InsecureUrl { .. })
+    }
+}
+
 fn body_words(kind: BodyKind) -> &'static str {
     match kind {
         BodyKind::Json => "JSON",
