@@ -401,3 +401,18 @@ fn a_broken_auth_time_fails_and_a_scope_array_is_read() {
     );
     assert_eq!(check(&r, "scope")["status"], "pass");
 }
+
+#[test]
+fn an_error_response_on_stdin_says_what_the_server_said() {
+    let run = tokenscope(
+        &["inspect", "-"],
+        r#"{"error":"invalid_grant","error_description":"Refresh token expired"}"#,
+    );
+    assert_eq!(run.status, 2, "{}", run.stdout);
+    assert!(
+        run.stderr.contains("OAuth error response")
+            && run.stderr.contains("invalid_grant: Refresh token expired"),
+        "{}",
+        run.stderr
+    );
+}

@@ -234,3 +234,21 @@ fn nested_jwt_is_detected() {
     let nested = r.nested.expect("nested report");
     assert_eq!(nested.payload["iss"], "joe");
 }
+
+#[test]
+fn whitespace_inside_is_named_not_mistaken_for_another_kind() {
+    // Two tokens on two lines: 5 segments, which is not a JWE.
+    let two = format!("{HEADER}.{PAYLOAD}.c2ln\n{HEADER}.{PAYLOAD}.c2ln");
+    let e = err(&two);
+    assert_eq!(e.token_offset(), Some(two.find('\n').unwrap()));
+    assert!(
+        e.to_string().contains("a line break") && e.to_string().contains("one at a time"),
+        "{e}"
+    );
+    // An HTML page is not an opaque token.
+    let e = err("<p>Sign in again</p>");
+    assert!(
+        e.to_string().starts_with("a space (U+0020) at byte 7"),
+        "{e}"
+    );
+}

@@ -38,15 +38,32 @@ pub fn normalize(input: &str) -> Result<Normalized, ParseError> {
     let mut stripped = Vec::new();
     let mut text = trim_noting(input, &mut stripped);
 
-    if text.starts_with('{')
-        && let Some(found) = from_token_response(text)
-    {
-        stripped.push("token endpoint response JSON".to_string());
-        return Ok(Normalized {
-            tokens: found.0,
-            stripped,
-            response_fields: found.1,
-        });
+    if text.starts_with('{') {
+        match read_json_paste(text) {
+            Some(JsonPaste::Tokens(tokens, response_fields)) => {
+                stripped.push("token endpoint response JSON".to_string());
+                return Ok(Normalized {
+                    tokens,
+                    stripped,
+                    response_fields,
+                });
+            }
+            Some(JsonPaste::Error { error, description }) => {
+                return Err(ParseError::ErrorResponse { error, description });
+            }
+            Some(JsonPaste::Other { members, is_key }) => {
+                return Err(ParseError::NoTokenInJson {
+                    members,
+                    hint: if is_key {
+                        "; it is a key: give it to verify a signature"
+                    } else {
+                        ""
+                    },
+                });
+            }
+            // Not JSON after all: the token parser says what is wrong with it.
+            None => {}
+        }
     }
 
     loop {
@@ -115,9 +132,12 @@ fn strip_authorization<'a>(text: &'a str, stripped: &mut Vec<String>) -> &'a str
         note(stripped, "\"Authorization:\" header name");
         text = rest.trim_start();
     }
-    for scheme in ["bearer ", "dpop "] {
-        if let Some(rest) = strip_prefix_ignore_case(text, scheme) {
-            let label = format!("\"{}\" scheme", &text[..scheme.len() - 1]);
+    for scheme in ["bearer", "dpop"] {
+        // Any whitespace after the scheme: a copied header may hold a tab.
+        if let Some(rest) = strip_prefix_ignore_case(text, scheme)
+            && rest.starts_with(char::is_whitespace)
+        {
+            let label = format!("\"{}\" scheme", &text[..scheme.len()]);
             note(stripped, &label);
             text = rest.trim_start();
         }
@@ -133,7 +153,23 @@ fn strip_prefix_ignore_case<'a>(text: &'a str, prefix: &str) -> Option<&'a str> 
 
 /// `{"access_token": …, "id_token": …}`: every token it holds, labelled, plus the rest.
 #[allow(clippy::type_complexity)]
-fn from_token_response(text: &str) -> Option<(Vec<Found>, Vec<(String, Value)>)> {
+/// What a pasted JSON object turned out to be.
+enum JsonPaste {
+    /// A token response: its tokens, and its other members.
+    Tokens(Vec<Found>, Vec<(String, Value)>),
+    /// An OAuth error response (RFC 6749 §5.2): the server's words, to show as they are.
+    Error {
+        error: String,
+        description: Option<String>,
+    },
+    Other {
+        members: String,
+        is_key: bool,
+    },
+}
+
+/// `None` when `text` is not a JSON object.
+fn read_json_paste(text: &str) -> Option<JsonPaste> {
     let Ok(Value::Object(map)) = serde_json::from_str::<Value>(text) else {
         return None;
     };
@@ -148,13 +184,29 @@ fn from_token_response(text: &str) -> Option<(Vec<Found>, Vec<(String, Value)>)>
         })
         .collect();
     if tokens.is_empty() {
-        return None;
+        if let Some(error) = map.get("error").and_then(Value::as_str) {
+            return Some(JsonPaste::Error {
+                error: error.to_string(),
+                description: map
+                    .get("error_description")
+                    .and_then(Value::as_str)
+                    .map(str::to_string),
+            });
+        }
+        let mut members: Vec<&str> = map.keys().map(String::as_str).take(8).collect();
+        if map.len() > members.len() {
+            members.push("…");
+        }
+        return Some(JsonPaste::Other {
+            members: members.join(", "),
+            is_key: map.contains_key("kty") || map.contains_key("keys"),
+        });
     }
     let rest = map
         .into_iter()
         .filter(|(k, _)| !TOKEN_FIELDS.contains(&k.as_str()))
         .collect();
-    Some((tokens, rest))
+    Some(JsonPaste::Tokens(tokens, rest))
 }
 
 /// A redirect URL, a fragment or a form body: `…#access_token=…&id_token=…`.
@@ -233,6 +285,35 @@ mod tests {
                 "\"Authorization:\" header name",
                 "\"Bearer\" scheme"
             ]
+        );
+    }
+
+    #[test]
+    fn a_tab_after_the_scheme_is_whitespace_too() {
+        let (t, s) = one("Bearer\tabc.def.ghi");
+        assert_eq!(t, "abc.def.ghi");
+        assert_eq!(s, ["\"Bearer\" scheme"]);
+        // A token that merely starts with the letters is left alone.
+        assert_eq!(one("bearerish").0, "bearerish");
+    }
+
+    #[test]
+    fn an_error_response_or_other_json_is_not_a_token() {
+        let err =
+            normalize(r#"{"error":"invalid_grant","error_description":"Refresh token expired"}"#)
+                .unwrap_err()
+                .to_string();
+        assert!(
+            err.contains("OAuth error response")
+                && err.contains("invalid_grant: Refresh token expired"),
+            "{err}"
+        );
+        let err = normalize(r#"{"kty":"RSA","n":"x","e":"AQAB"}"#)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("members: kty, n, e") && err.contains("it is a key"),
+            "{err}"
         );
     }
 

@@ -111,6 +111,19 @@ pub enum ParseError {
         number: usize,
         found: &'static str,
     },
+    #[error(
+        "{found} at byte {offset}: a token never contains whitespace (several tokens? paste one at a time)"
+    )]
+    Whitespace { offset: usize, found: String },
+    #[error("this is an OAuth error response, not a token: the server said {error}{}", description.as_ref().map(|d| format!(": {d}")).unwrap_or_default())]
+    ErrorResponse {
+        error: String,
+        description: Option<String>,
+    },
+    #[error(
+        "this JSON object holds no token: no access_token, id_token, refresh_token or issued_token (its members: {members}){hint}"
+    )]
+    NoTokenInJson { members: String, hint: &'static str },
 }
 
 impl ParseError {
@@ -118,7 +131,9 @@ impl ParseError {
     #[must_use]
     pub fn token_offset(&self) -> Option<usize> {
         match self {
-            Self::Base64 { offset, .. } | Self::EmptySegment { offset, .. } => Some(*offset),
+            Self::Base64 { offset, .. }
+            | Self::EmptySegment { offset, .. }
+            | Self::Whitespace { offset, .. } => Some(*offset),
             _ => None,
         }
     }
@@ -240,12 +255,27 @@ fn parse_nested(token: &str, depth: usize) -> Result<Token, ParseError> {
             max: MAX_TOKEN_BYTES,
         });
     }
+    // Whitespace inside is never part of a token. In a 3-segment JWS the base64 error names
+    // the segment; anywhere else (two tokens on two lines look like a 5-segment JWE, an HTML
+    // page like an opaque token) it is the error itself.
+    let whitespace = || {
+        token
+            .char_indices()
+            .find(|(_, c)| c.is_whitespace())
+            .map(|(offset, c)| ParseError::Whitespace {
+                offset,
+                found: describe_char(c),
+            })
+    };
     // One linear pass; stop counting as soon as the shape is impossible.
     let mut dots = [0usize; 4];
     let mut count = 0;
     for (i, b) in token.bytes().enumerate() {
         if b == b'.' {
             if count == dots.len() {
+                if let Some(e) = whitespace() {
+                    return Err(e);
+                }
                 return if looks_like_jwt(token) {
                     Err(ParseError::TooManySegments)
                 } else {
@@ -257,6 +287,11 @@ fn parse_nested(token: &str, depth: usize) -> Result<Token, ParseError> {
         }
     }
     let segments = count + 1;
+    if (segments != 3 || !looks_like_jwt(token))
+        && let Some(e) = whitespace()
+    {
+        return Err(e);
+    }
     if !looks_like_jwt(token) {
         return Ok(opaque(token));
     }
