@@ -8,7 +8,7 @@ use crate::jose::KeySource;
 use crate::oauth::discovery::KeyResolver;
 use crate::token::{self, DEFAULT_LEEWAY, Options, Token, parse, time};
 
-#[derive(Debug, Args)]
+#[derive(Args)]
 pub struct InspectArgs {
     /// The token, an Authorization header, a redirect URL or a token response; `-` or absent reads stdin.
     pub token: Option<String>,
@@ -16,7 +16,7 @@ pub struct InspectArgs {
     #[arg(long)]
     pub json: bool,
     /// Judge the token at this instant (seconds since 1970) instead of now.
-    #[arg(long, value_name = "UNIX")]
+    #[arg(long, value_name = "UNIX", value_parser = clap::value_parser!(i64).range(0..=253_402_300_799))]
     pub now: Option<i64>,
     /// Clock skew allowed for exp, nbf and iat.
     #[arg(long, value_name = "SECONDS", default_value_t = DEFAULT_LEEWAY)]
@@ -35,17 +35,18 @@ pub struct InspectArgs {
 }
 
 /// Where the verification key comes from: at most one.
-#[derive(Debug, Args)]
+#[derive(Args)]
 #[group(multiple = false)]
 pub struct KeyArgs {
     /// HMAC secret as text (visible in the process list: prefer --secret-env).
-    #[arg(long, value_name = "TEXT")]
+    // A secret may start with '-' (one base64url secret in 64 does).
+    #[arg(long, value_name = "TEXT", allow_hyphen_values = true)]
     pub secret: Option<String>,
     /// Name of an environment variable holding the HMAC secret.
     #[arg(long, value_name = "VAR")]
     pub secret_env: Option<String>,
     /// HMAC secret as base64 or base64url.
-    #[arg(long, value_name = "B64")]
+    #[arg(long, value_name = "B64", allow_hyphen_values = true)]
     pub secret_base64: Option<String>,
     /// A key file: PEM (public key, certificate or private key), JWK or JWKS.
     #[arg(long, value_name = "FILE")]
@@ -59,6 +60,40 @@ pub struct KeyArgs {
     /// Also try a key embedded in the token header (jwk, x5c). Proves nothing about the issuer.
     #[arg(long)]
     pub use_embedded_key: bool,
+}
+
+// By hand: the token and the secrets must never reach Debug output.
+impl std::fmt::Debug for InspectArgs {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("InspectArgs")
+            .field(
+                "token",
+                &self.token.as_ref().map(|t| format!("<{} bytes>", t.len())),
+            )
+            .field("json", &self.json)
+            .field("now", &self.now)
+            .field("leeway", &self.leeway)
+            .field("aud", &self.aud)
+            .field("iss", &self.iss)
+            .field("scope", &self.scope)
+            .field("key", &self.key)
+            .finish()
+    }
+}
+
+impl std::fmt::Debug for KeyArgs {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let hidden = |s: &Option<String>| s.as_ref().map(|_| "<hidden>");
+        f.debug_struct("KeyArgs")
+            .field("secret", &hidden(&self.secret))
+            .field("secret_env", &self.secret_env)
+            .field("secret_base64", &hidden(&self.secret_base64))
+            .field("key", &self.key)
+            .field("jwks_url", &self.jwks_url)
+            .field("discover", &self.discover)
+            .field("use_embedded_key", &self.use_embedded_key)
+            .finish()
+    }
 }
 
 impl KeyArgs {
@@ -278,4 +313,38 @@ fn unverified(reason: &str) -> token::SignatureVerdict {
 
 fn usage_error(json_out: bool, msg: &str, label: Option<&str>) -> Status {
     fail(json_out, msg, None, label, Status::BadInput)
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser as _;
+
+    use super::super::Cli;
+
+    #[test]
+    fn debug_output_holds_neither_the_token_nor_the_secret() {
+        let cli = Cli::try_parse_from([
+            "tokenscope",
+            "inspect",
+            "--secret-base64",
+            "-the-secret-value",
+            "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhIn0.c2ln",
+        ])
+        .expect("a secret may start with '-'");
+        let debug = format!("{cli:?}");
+        assert!(!debug.contains("the-secret-value"), "{debug}");
+        assert!(!debug.contains("eyJzdWIiOiJhIn0"), "{debug}");
+        assert!(
+            debug.contains("<hidden>") && debug.contains("<41 bytes>"),
+            "{debug}"
+        );
+    }
+
+    #[test]
+    fn an_instant_outside_what_a_date_can_be_is_refused() {
+        for now in ["-1", "253402300800", "-9223372036854775808"] {
+            let parsed = Cli::try_parse_from(["tokenscope", "inspect", "--now", now, "x"]);
+            assert!(parsed.is_err(), "--now {now} was accepted");
+        }
+    }
 }
