@@ -3,6 +3,7 @@
 pub mod cli;
 pub mod jose;
 pub mod oauth;
+pub mod sensitive;
 pub mod token;
 pub mod ui;
 pub mod worker;

@@ -22,6 +22,7 @@ use tokio::task::AbortHandle;
 
 use crate::jose::KeySource;
 use crate::oauth::discovery::KeyResolver;
+use crate::sensitive::Sensitive;
 use crate::token::SignatureVerdict;
 use crate::token::parse::Jws;
 
@@ -76,7 +77,7 @@ pub enum Event {
     FileRead {
         job: JobId,
         path: PathBuf,
-        result: Result<String, String>,
+        result: Result<Sensitive, String>,
     },
     /// The sample tokens are ready, or could not be made.
     Samples {
@@ -174,9 +175,11 @@ async fn serve(mut commands: UnboundedReceiver<Command>, outbox: Outbox) {
                 let outbox = outbox.clone();
                 let task = tokio::task::spawn_local(async move {
                     let read_path = path.clone();
-                    let result = tokio::task::spawn_blocking(move || read_text(&read_path))
-                        .await
-                        .unwrap_or_else(|e| Err(format!("reading stopped: {e}")));
+                    let result = tokio::task::spawn_blocking(move || {
+                        read_text(&read_path).map(Sensitive::from)
+                    })
+                    .await
+                    .unwrap_or_else(|e| Err(format!("reading stopped: {e}")));
                     outbox.send(Event::FileRead { job, path, result });
                 });
                 running.insert(job, task.abort_handle());
@@ -278,7 +281,7 @@ mod tests {
         match next(&worker, &woke) {
             Event::FileRead { job, result, .. } => {
                 assert_eq!(job, 7);
-                assert_eq!(result.unwrap(), "abc.def.ghi\n");
+                assert_eq!(&*result.unwrap(), "abc.def.ghi\n");
             }
             other => panic!("{other:?}"),
         }

@@ -213,7 +213,7 @@ impl App {
                 match result {
                     Err(e) => self.notify(Level::Error, format!("Cannot use {name}: {e}")),
                     Ok(text) if crate::jose::keys::looks_like_key(&text) => {
-                        self.load_key_file(target, &name, text)
+                        self.load_key_file(target, &name, text.into_inner())
                     }
                     Ok(text) => self.add_text(&text, &name),
                 }
@@ -284,7 +284,7 @@ impl App {
                 for event in &i.events {
                     match event {
                         egui::Event::Paste(text) => out.push(Intent::AddText {
-                            text: text.clone(),
+                            text: text.as_str().into(),
                             origin: "the clipboard".into(),
                         }),
                         egui::Event::Text(t) if t == "?" => out.push(Intent::Help(None)),

@@ -231,7 +231,7 @@ fn syntax_of(value: &Value) -> style::Syntax {
 fn copy_button(ui: &mut Ui, text: &str, what: &str, intents: &mut Vec<Intent>) {
     if ui.button("Copy value").clicked() {
         intents.push(Intent::Copy {
-            text: text.to_string(),
+            text: text.into(),
             what: what.to_string(),
         });
         ui.close();

@@ -6,6 +6,7 @@
 
 use std::path::PathBuf;
 
+use crate::sensitive::Sensitive;
 use crate::token;
 use crate::worker::{Command, Samples};
 
@@ -19,7 +20,7 @@ use super::settings::{Tab, ThemeChoice};
 pub enum Intent {
     /// Pasted or dropped text: one token, or several from a token response.
     AddText {
-        text: String,
+        text: Sensitive,
         origin: String,
     },
     /// The Paste button: ask the platform for the clipboard (it arrives as a paste event).
@@ -44,7 +45,7 @@ pub enum Intent {
     CancelVerify(EntryId),
     /// Put `text` on the clipboard; `what` says what it was, for the status line.
     Copy {
-        text: String,
+        text: Sensitive,
         what: String,
     },
     SetTab(Tab),
@@ -152,7 +153,7 @@ impl App {
                 }
             }
             Intent::Copy { text, what } => {
-                ctx.copy_text(text);
+                ctx.copy_text(text.into_inner());
                 self.notify(Level::Info, format!("Copied {what}"));
             }
             Intent::SetTab(tab) => self.settings.tab = tab,

@@ -40,7 +40,7 @@ pub fn show(ui: &mut Ui, entry: &mut Entry, presenter: bool) -> Vec<Intent> {
         }
         if ui.small_button("Copy token").clicked() {
             intents.push(Intent::Copy {
-                text: raw.clone(),
+                text: raw.as_str().into(),
                 what: "the token".into(),
             });
         }
@@ -86,7 +86,7 @@ pub fn show(ui: &mut Ui, entry: &mut Entry, presenter: bool) -> Vec<Intent> {
         style::section(ui, "Decoded JSON");
         if !pretty.lines.is_empty() && ui.small_button("Copy JSON").clicked() {
             intents.push(Intent::Copy {
-                text: pretty.text.clone(),
+                text: pretty.text.as_str().into(),
                 what: "the decoded JSON".into(),
             });
         }

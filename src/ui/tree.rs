@@ -184,13 +184,13 @@ fn copy_buttons(ui: &mut Ui, row: &Row, report: &crate::token::Report, intents: 
             None => String::new(),
         };
         intents.push(Intent::Copy {
-            text,
+            text: text.into(),
             what: format!("the value of {}", row.path),
         });
     }
     if ui.button("Copy path").clicked() {
         intents.push(Intent::Copy {
-            text: row.path.clone(),
+            text: row.path.as_str().into(),
             what: format!("the path {}", row.path),
         });
     }
