@@ -157,3 +157,35 @@ fn bidi_and_zero_width_characters_in_claims_are_shown_escaped_in_every_view() {
         );
     }
 }
+
+#[test]
+fn a_nested_token_shows_its_claims_and_is_masked_in_presenter_mode() {
+    let inner = token(json!({"iss": "https://inner.test/", "sub": "bob", "exp": NOW + 300}));
+    let outer = format!(
+        "{}.{}.{}",
+        base64::Engine::encode(
+            &base64::engine::general_purpose::URL_SAFE_NO_PAD,
+            json!({"alg": "HS256", "cty": "JWT"}).to_string()
+        ),
+        base64::Engine::encode(&base64::engine::general_purpose::URL_SAFE_NO_PAD, &inner),
+        ui_common::signature()
+    );
+    let (mut harness, _clock) = window();
+    paste(&mut harness, &outer);
+    harness.get_by_label("Nested token");
+    harness.get_by_label("bob");
+    // The wrapper lives as long as the token inside.
+    assert!(!labels_containing(&harness, "expires in 5 min").is_empty());
+
+    let inner_body = &inner[inner.find('.').unwrap() + 1..inner.rfind('.').unwrap()];
+    harness.key_press_modifiers(egui::Modifiers::COMMAND | egui::Modifiers::SHIFT, Key::P);
+    for tab in ["Tree", "Raw"] {
+        harness.get_by_label(tab).click();
+        harness.run();
+        assert!(
+            labels_containing(&harness, &inner_body[..24]).is_empty(),
+            "{tab} shows the nested token in presenter mode"
+        );
+        assert!(!labels_containing(&harness, "masked in presenter mode").is_empty());
+    }
+}

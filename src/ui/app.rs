@@ -375,14 +375,26 @@ impl App {
                 egui::ScrollArea::vertical()
                     .auto_shrink([false; 2])
                     .show(ui, |ui| {
-                        if let Some(report) = entry.report() {
+                        // A nested JWT (cty: JWT) shows the token inside after its wrapper.
+                        let mut level = entry.report();
+                        while let Some(report) = level {
                             checklist::show(ui, report);
                             ui.add_space(12.0);
                             intents.extend(claims::show(ui, report, now));
+                            level = report.nested.as_deref();
+                            if let Some(inner) = level {
+                                ui.add_space(16.0);
+                                style::section(ui, "Nested token");
+                                ui.weak(format!(
+                                    "The payload above is another token: {}.",
+                                    inner.token_type_description
+                                ));
+                                ui.add_space(6.0);
+                            }
                         }
                     });
             }
-            Tab::Tree => intents.extend(tree::show(ui, entry, now)),
+            Tab::Tree => intents.extend(tree::show(ui, entry, now, presenter)),
             Tab::Raw => intents.extend(raw::show(ui, entry, presenter)),
         }
     }

@@ -40,6 +40,7 @@ pub fn show(ui: &mut Ui, report: &Report, now: i64) -> Vec<Intent> {
             PayloadFormat::None => {
                 "An opaque token has no claims to read here; introspection asks its issuer."
             }
+            _ if report.nested.is_some() => "The payload is a nested token: its claims are below.",
             _ => "The payload is not a claims object; see the Raw view.",
         });
         return intents;

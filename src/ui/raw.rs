@@ -81,6 +81,10 @@ pub fn show(ui: &mut Ui, entry: &mut Entry, presenter: bool) -> Vec<Intent> {
     }
 
     ui.add_space(8.0);
+    if masked && parsed.report.nested.is_some() {
+        ui.weak(super::tree::NESTED_MASKED);
+        return intents;
+    }
     let pretty = parsed.pretty();
     ui.horizontal(|ui| {
         style::section(ui, "Decoded JSON");

@@ -11,8 +11,11 @@ use super::intent::Intent;
 use super::style::{self, Syntax};
 use super::tree_model::{Row, RowValue, TreeModel};
 
+/// Shown instead of a nested token's decoded text in presenter mode: that text is a token.
+pub const NESTED_MASKED: &str = "The payload is a nested token: its text is masked in presenter mode. Its claims are in Checks & claims.";
+
 /// Draws the tree view of a parsed token.
-pub fn show(ui: &mut Ui, entry: &mut Entry, now: i64) -> Vec<Intent> {
+pub fn show(ui: &mut Ui, entry: &mut Entry, now: i64, presenter: bool) -> Vec<Intent> {
     let mut intents = Vec::new();
     let Entry {
         body, tree: state, ..
@@ -20,6 +23,10 @@ pub fn show(ui: &mut Ui, entry: &mut Entry, now: i64) -> Vec<Intent> {
     let Body::Parsed(parsed) = body else {
         return intents;
     };
+    if presenter && parsed.report.nested.is_some() {
+        ui.weak(NESTED_MASKED);
+        return intents;
+    }
     let (model, report) = parsed.tree_model(now);
 
     ui.horizontal(|ui| {
