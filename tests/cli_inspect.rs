@@ -126,8 +126,15 @@ fn audience_and_issuer_mismatch_show_both_values() {
         "{msg}"
     );
     assert!(aud["hint"].as_str().unwrap().contains("another API"));
-    let iss = check(&r, "iss")["message"].as_str().unwrap().to_string();
-    assert!(iss.contains("trailing '/'"), "{iss}");
+    let iss = check(&r, "iss");
+    let message = iss["message"].as_str().unwrap();
+    assert!(message.contains("trailing '/'"), "{message}");
+    // A slip in spelling, not another server.
+    let hint = iss["hint"].as_str().unwrap();
+    assert!(
+        hint.contains("the same issuer written differently"),
+        "{hint}"
+    );
     let scope = check(&r, "scope");
     assert_eq!(scope["status"], "fail");
     assert!(scope["message"].as_str().unwrap().contains("\"write\""));

@@ -181,7 +181,10 @@ async fn discovery_checks_the_issuer_exactly_and_falls_back_to_rfc8414() {
         .await
         .unwrap_err();
     let msg = err.to_string();
-    assert!(msg.contains("trailing '/'"), "{msg}");
+    assert!(
+        msg.contains("the expected value has a trailing '/' that the metadata does not"),
+        "{msg}"
+    );
 }
 
 #[test]

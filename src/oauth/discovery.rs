@@ -9,7 +9,7 @@ use serde_json::Value;
 
 use super::http::{HttpClient, HttpError};
 use crate::jose::{self, Key, KeyError, KeySource, VerifyOptions};
-use crate::token::compare::difference;
+use crate::token::compare::difference_in;
 use crate::token::parse::Jws;
 use crate::token::report::{SignatureStatus, SignatureVerdict};
 
@@ -99,7 +99,7 @@ pub async fn discover(http: &HttpClient, issuer: &str) -> Result<Metadata, Disco
     if found != issuer {
         return Err(DiscoveryError::IssuerMismatch {
             url: response.url.clone(),
-            diff: difference(&found, issuer),
+            diff: difference_in(&found, issuer, "the metadata"),
             found,
             expected: issuer.to_string(),
         });

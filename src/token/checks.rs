@@ -4,7 +4,7 @@
 use serde_json::{Map, Value};
 
 use super::claims::{self, DATE_CLAIMS, TokenType};
-use super::compare::difference;
+use super::compare::{difference, same_but_spelled};
 use super::diagnose::Options;
 use super::parse::json_type;
 use super::report::{Check, CheckStatus};
@@ -207,7 +207,11 @@ fn iss_check(claims: &Map<String, Value>, opts: &Options) -> Check {
             Fail,
             format!("iss is \"{s}\" but \"{expected}\" was expected: {}", difference(s, expected)),
         )
-        .hint("the token comes from another issuer (or another realm/tenant); the comparison is exact"),
+        .hint(if same_but_spelled(s, expected) {
+            "the same issuer written differently: verifiers compare iss exactly, so set the expected issuer to the token's iss character for character"
+        } else {
+            "the token comes from another issuer (or another realm/tenant); the comparison is exact"
+        }),
         Some(other) => Check::new("iss", Fail, format!("iss is {}, it must be a string", json_type(other))),
         None => Check::new("iss", Fail, format!("no iss claim, but \"{expected}\" was expected"))
             .hint("the issuer did not say who it is; a verifier expecting an issuer will reject it"),

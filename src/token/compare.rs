@@ -1,17 +1,31 @@
 //! Explains how two strings that should be equal differ: the usual cause of an `iss` or
 //! `aud` mismatch is a trailing slash, a scheme or a letter case, and saying so saves an hour.
 
+/// Whether two values name the same thing written differently (a trailing slash, letter
+/// case, whitespace): a configuration slip rather than another server.
+#[must_use]
+pub fn same_but_spelled(a: &str, b: &str) -> bool {
+    let norm = |s: &str| s.trim().trim_end_matches('/').to_ascii_lowercase();
+    a != b && norm(a) == norm(b)
+}
+
 /// "they differ at character 24: the token has a trailing '/'".
 #[must_use]
 pub fn difference(found: &str, expected: &str) -> String {
+    difference_in(found, expected, "the token")
+}
+
+/// The same, naming where `found` came from: "the token", "the metadata".
+#[must_use]
+pub fn difference_in(found: &str, expected: &str, source: &str) -> String {
     if found == expected {
         return "they are equal".to_string();
     }
     if found.trim_end_matches('/') == expected.trim_end_matches('/') {
         return if found.ends_with('/') {
-            "the token's value has a trailing '/' that the expected one does not".into()
+            format!("{source} has a trailing '/' that the expected value does not")
         } else {
-            "the expected value has a trailing '/' that the token's does not".into()
+            format!("the expected value has a trailing '/' that {source} does not")
         };
     }
     if found.eq_ignore_ascii_case(expected) {
@@ -44,7 +58,7 @@ pub fn difference(found: &str, expected: &str) -> String {
         }
     };
     format!(
-        "they differ from character {}: the token has {} where {} was expected",
+        "they differ from character {}: {source} has {} where {} was expected",
         common + 1,
         rest(found),
         rest(expected)
