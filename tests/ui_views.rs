@@ -189,3 +189,35 @@ fn a_nested_token_shows_its_claims_and_is_masked_in_presenter_mode() {
         assert!(!labels_containing(&harness, "masked in presenter mode").is_empty());
     }
 }
+
+#[test]
+fn audience_and_scope_chips_wrap_whole_and_stay_one_line() {
+    let audiences = [
+        "https://api.example.com/orders",
+        "https://api.example.com/billing",
+        "https://api.example.com/inventory",
+        "https://api.example.com/shipping",
+    ];
+    let (mut harness, _clock) = window();
+    paste(
+        &mut harness,
+        &token(json!({
+            "sub": "alice",
+            "aud": audiences,
+            "scope": "openid profile orders:read orders:write billing:read",
+            "exp": NOW + 600,
+        })),
+    );
+    for text in audiences
+        .iter()
+        .copied()
+        .chain(["orders:write", "billing:read"])
+    {
+        let chip = harness.get_by_label(text);
+        let rect = chip.rect();
+        assert!(
+            rect.height() < 30.0 && rect.width() > rect.height(),
+            "the {text} chip is squeezed: {rect:?}"
+        );
+    }
+}

@@ -153,15 +153,27 @@ pub fn segment(ui: &Ui, index: usize) -> Color32 {
 
 /// A small rounded label with a tinted background: kinds, algorithms, `aud` and `scope` items.
 pub fn chip(ui: &mut Ui, text: impl Into<String>, color: Color32) -> Response {
-    egui::Frame::new()
-        .fill(color.gamma_multiply(0.14))
-        .stroke(egui::Stroke::new(1.0, color.gamma_multiply(0.55)))
-        .corner_radius(CornerRadius::same(9))
-        .inner_margin(Margin::symmetric(7, 1))
-        .show(ui, |ui| {
-            ui.label(RichText::new(text.into()).color(color).size(12.5))
-        })
-        .inner
+    // Sized before it is placed, so a wrapping row moves a whole chip to the next line instead
+    // of squeezing its text into a column one letter wide.
+    let padding = egui::vec2(7.0, 2.0);
+    let font = FontId::proportional(12.5);
+    let widest = (ui.max_rect().width() - 2.0 * padding.x).max(40.0);
+    let galley = ui.painter().layout(text.into(), font, color, widest);
+    let (rect, response) =
+        ui.allocate_exact_size(galley.size() + 2.0 * padding, egui::Sense::click());
+    if ui.is_rect_visible(rect) {
+        ui.painter().rect(
+            rect,
+            CornerRadius::same(9),
+            color.gamma_multiply(0.14),
+            egui::Stroke::new(1.0, color.gamma_multiply(0.55)),
+            egui::StrokeKind::Inside,
+        );
+        ui.painter()
+            .galley(rect.min + padding, galley.clone(), color);
+    }
+    response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Label, true, galley.text()));
+    response
 }
 
 /// A panel's frame without its fill: the window is cleared to the panel colour already
