@@ -16,6 +16,15 @@ fn a_hanging_jwks_fetch_shows_a_spinner_and_can_be_cancelled() {
 
     let (mut harness, _clock) = window();
     paste(&mut harness, &fresh_token());
+    // A first verdict, with a key that does not match the made-up signature.
+    let field = harness.get_by_label("Key: PEM, JWK or JWKS");
+    field.focus();
+    field.type_text(r#"{"kty": "oct", "k": "c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0LXNlY3JldA"}"#);
+    harness.run();
+    harness.get_by_label("Verify").click();
+    ui_common::wait_for(&mut harness, "the first verdict", |h| {
+        !labels_containing(h, "Invalid signature").is_empty()
+    });
     harness.get_by_label("Key from").click();
     harness.run();
     harness.get_by_label("JWKS URL").click();
@@ -30,14 +39,20 @@ fn a_hanging_jwks_fetch_shows_a_spinner_and_can_be_cancelled() {
     harness.run_steps(3);
     harness.get_by_label("Verifying…");
     assert!(!labels_containing(&harness, "1 background job").is_empty());
+    // The earlier verdict keeps the name of the key it came from, marked as earlier.
+    harness.get_by_label(&format!("with JWKS at {url}"));
+    harness.get_by_label("Until it answers, the previous result:");
+    harness.get_by_label("with key text (PEM, JWK or JWKS)");
 
     harness.get_by_label("Cancel").click();
     harness.run();
     assert!(harness.query_by_label("Verifying…").is_none());
     assert!(!labels_containing(&harness, "Verification cancelled").is_empty());
     assert!(labels_containing(&harness, "background job").is_empty());
-    // Still unverified: nothing from the cancelled job arrived.
-    assert!(!labels_containing(&harness, "signature not verified").is_empty());
+    // Nothing from the cancelled job arrived: the earlier verdict stands, under its own key.
+    assert!(!labels_containing(&harness, "Invalid signature").is_empty());
+    harness.get_by_label("with key text (PEM, JWK or JWKS)");
+    assert!(labels_containing(&harness, "with JWKS at").is_empty());
     drop(server);
 }
 

@@ -189,6 +189,7 @@ impl App {
                     return;
                 };
                 entry.verification.running = None;
+                entry.verification.used = entry.verification.trying.take();
                 let words = format!("{}: {}", entry.label, verdict_words(verdict.status));
                 let level = match verdict.status {
                     crate::token::SignatureStatus::Valid => Level::Info,

@@ -163,6 +163,9 @@ impl KeyForm {
 pub struct Verification {
     pub verdict: Option<SignatureVerdict>,
     pub running: Option<JobId>,
+    /// What the running job verifies with; it becomes `used` when its verdict arrives, so an
+    /// older verdict is never shown under the newer key's name.
+    pub trying: Option<String>,
     /// What the last verdict was computed with, in words without secrets.
     pub used: Option<String>,
 }

@@ -143,10 +143,10 @@ impl App {
             }
             Intent::Verify(id) => self.verify(id),
             Intent::CancelVerify(id) => {
-                let job = self
-                    .state
-                    .entry_mut(id)
-                    .and_then(|e| e.verification.running.take());
+                let job = self.state.entry_mut(id).and_then(|e| {
+                    e.verification.trying = None;
+                    e.verification.running.take()
+                });
                 if let Some(job) = job {
                     self.send(Command::Cancel(job));
                     self.notify(Level::Info, "Verification cancelled");
@@ -309,7 +309,7 @@ impl App {
         let Some(entry) = self.state.entry_mut(id) else {
             return;
         };
-        entry.verification.used = Some(source.describe());
+        entry.verification.trying = Some(source.describe());
         let words = format!("Verifying with {}…", source.describe());
         self.send(Command::Verify { job, jws, source });
         self.notify(Level::Busy, words);

@@ -126,6 +126,13 @@ pub fn show(ui: &mut Ui, entry: &mut Entry, presenter: bool) -> Vec<Intent> {
             intents.push(Intent::Verify(entry.id));
         }
     });
+    if let Some(trying) = &entry.verification.trying {
+        ui.add(egui::Label::new(RichText::new(format!("with {trying}")).weak()).wrap());
+        if entry.verification.verdict.is_some() {
+            ui.add_space(4.0);
+            ui.weak("Until it answers, the previous result:");
+        }
+    }
     verdict(ui, entry);
     intents
 }
