@@ -146,3 +146,27 @@ fn a_loaded_token_lets_the_window_settle() {
 fn repaint_delay(harness: &egui_kittest::Harness<'_, tokenscope::ui::App>) -> Duration {
     harness.output().viewport_output[&egui::ViewportId::ROOT].repaint_delay
 }
+
+#[test]
+fn a_long_countdown_never_draws_over_the_expiry_time() {
+    let (mut harness, _clock) = window();
+    paste(
+        &mut harness,
+        &token(json!({"sub": "alice", "iat": NOW, "nbf": NOW + 600, "exp": NOW + 3000})),
+    );
+    let expires_at = harness.get_by_label("expires at").rect();
+    for countdown in harness.query_all_by_label_contains("not valid for another 10 min") {
+        assert!(
+            !expires_at.intersects(countdown.rect()),
+            "{expires_at:?} overlaps {:?}",
+            countdown.rect()
+        );
+    }
+    for chip in harness.query_all_by_label("not yet valid") {
+        assert!(
+            !expires_at.intersects(chip.rect()),
+            "{expires_at:?} overlaps the state chip {:?}",
+            chip.rect()
+        );
+    }
+}

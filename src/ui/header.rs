@@ -78,6 +78,9 @@ fn signature_chip(ui: &mut Ui, entry: &Entry, report: &Report) {
 /// The countdown, the exact instants, and the bar.
 fn lifetime_row(ui: &mut Ui, live: &Lifetime, now: i64) {
     let color = style::lifetime(ui, live.state);
+    // Right-aligned when it fits; a long countdown ("not valid for another …") would
+    // otherwise be drawn over, so then it takes a line of its own below.
+    let inline = ui.available_width() >= EXPIRES_AT_WIDTH + countdown_width(ui, live);
     ui.horizontal(|ui| {
         ui.label(
             RichText::new(countdown_words(live))
@@ -86,18 +89,13 @@ fn lifetime_row(ui: &mut Ui, live: &Lifetime, now: i64) {
                 .color(color),
         );
         style::chip(ui, live.state.label(), color);
-        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-            if let Some(exp) = &live.expires_at {
-                ui.label(RichText::new(&exp.local).monospace())
-                    .on_hover_text(format!(
-                        "{}\n{}",
-                        exp.utc,
-                        crate::token::time::relative(exp.unix - now)
-                    ));
-                ui.weak("expires at");
-            }
-        });
+        if inline {
+            expires_at(ui, live, now);
+        }
     });
+    if !inline {
+        ui.horizontal(|ui| expires_at(ui, live, now));
+    }
     if let Some(fraction) = live.used_fraction {
         let issued = live.not_before.as_ref().or(live.issued_at.as_ref());
         let span = match (issued, &live.expires_at) {
@@ -113,6 +111,34 @@ fn lifetime_row(ui: &mut Ui, live: &Lifetime, now: i64) {
                 .text(RichText::new(text).color(ui.visuals().strong_text_color())),
         );
     }
+}
+
+/// Room for "expires at 2026-11-22 23:54:39 +00:00" beside the countdown.
+const EXPIRES_AT_WIDTH: f32 = 300.0;
+
+fn expires_at(ui: &mut Ui, live: &Lifetime, now: i64) {
+    let Some(exp) = &live.expires_at else {
+        return;
+    };
+    ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+        ui.label(RichText::new(&exp.local).monospace())
+            .on_hover_text(format!(
+                "{}\n{}",
+                exp.utc,
+                crate::token::time::relative(exp.unix - now)
+            ));
+        ui.weak("expires at");
+    });
+}
+
+/// How wide the countdown and its state chip are drawn, to know whether "expires at" fits.
+fn countdown_width(ui: &Ui, live: &Lifetime) -> f32 {
+    let words = ui.painter().layout_no_wrap(
+        countdown_words(live),
+        egui::FontId::proportional(24.0),
+        egui::Color32::WHITE,
+    );
+    words.size().x + 110.0
 }
 
 /// "expires in 4 min 03 s", "expired 2 h ago", "never expires (no exp claim)".
