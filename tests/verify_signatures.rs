@@ -475,3 +475,17 @@ fn control_characters_in_kid_are_escaped() {
         v.detail
     );
 }
+
+#[test]
+fn an_hmac_secret_for_an_rs256_token_is_a_wrong_key_not_a_forgery() {
+    let rsa = TestKey::for_alg("RS256");
+    let token_text = sign_jws(&rsa, &json!({"alg": "RS256"}), &claims());
+    let token = jws(&token_text);
+    let keys = vec![keys::hmac_secret("a-shared-secret-of-32-bytes-long").unwrap()];
+    let v = jose::verify(&token, &keys, VerifyOptions::default()).verdict;
+    assert_eq!(v.status, SignatureStatus::Unverified, "{v:?}");
+    assert!(v.detail.contains("public key"), "{}", v.detail);
+    assert!(v.hint.as_deref().unwrap().contains("public key"), "{v:?}");
+    // The alg still does not fit the key: that check fails.
+    assert!(v.alg_problem.is_some(), "{v:?}");
+}

@@ -164,19 +164,40 @@ pub fn verify(jws: &Jws, keys: &[Key], opts: VerifyOptions) -> Verification {
             .iter()
             .map(|(k, r)| format!("{}: {r}", k.describe()))
             .collect();
+        let confusion = refusals.iter().any(|(_, r)| r.contains("alg confusion"));
+        // An HMAC secret offered for RS256 is a wrong key, not a forged token; the reverse
+        // (a public key offered for HS256) is the attack, and the token is refused.
+        let secret_for_public_key_alg = confusion
+            && !matches!(family, Family::Hmac { .. })
+            && refusals
+                .iter()
+                .all(|(k, _)| matches!(k.material, KeyMaterial::Hmac(_)));
         let mut v = verdict(
-            SignatureStatus::Invalid,
+            if secret_for_public_key_alg {
+                SignatureStatus::Unverified
+            } else {
+                SignatureStatus::Invalid
+            },
             if reasons.is_empty() {
                 "no key was given".to_string()
+            } else if secret_for_public_key_alg {
+                format!(
+                    "not verified: {alg} is checked with the issuer's public key, and an HMAC secret was given"
+                )
             } else {
                 format!("no usable key for {alg}: {}", reasons.join("; "))
             },
         );
-        if refusals.iter().any(|(_, r)| r.contains("alg confusion")) {
+        if confusion {
             v.alg_problem = Some(format!(
-                "{alg} cannot be verified with the key given: {}",
-                refusals[0].1
+                "{alg} does not fit the key given ({}): alg confusion refused (RFC 8725 §2.1)",
+                refusals[0].0.material.describe()
             ));
+        }
+        if secret_for_public_key_alg {
+            v.hint = Some(
+                "give the issuer's public key: PEM, JWK or JWKS, its JWKS URL, or the issuer to discover it".into(),
+            );
         }
         return done(v, warnings);
     }
@@ -286,7 +307,7 @@ fn usable_for(key: &Key, alg: &str, family: Family) -> Result<(), String> {
     };
     if !fits {
         return Err(format!(
-            "{alg} does not fit a {} key (alg confusion refused: RFC 8725 §2.1)",
+            "{alg} does not fit this key, {} (alg confusion refused: RFC 8725 §2.1)",
             key.material.describe()
         ));
     }

@@ -502,7 +502,7 @@ fn signature_check(sig: &SignatureReport, verdict: Option<&SignatureVerdict>) ->
             Check::new("signature", Warn, sig.detail.clone())
         }
         SignatureStatus::Unverified => Check::new("signature", Info, sig.detail.clone()).hint(
-            "give a key to verify it: --secret, --key FILE, --jwks-url URL or --discover ISSUER",
+            "give a key to verify it: a secret, a PEM/JWK/JWKS, a JWKS URL or the issuer (--secret, --key, --jwks-url, --discover on the command line)",
         ),
     };
     match hint {
