@@ -105,16 +105,35 @@ fn lifetime_row(ui: &mut Ui, live: &Lifetime, now: i64) {
             _ => String::new(),
         };
         let text = format!("{:.0} % of its{span} lifetime used", fraction * 100.0);
-        ui.add(
-            egui::ProgressBar::new(fraction as f32)
-                .fill(color.gamma_multiply(0.8))
-                .text(RichText::new(text).color(ui.visuals().strong_text_color())),
-        );
+        ui.horizontal(|ui| {
+            lifetime_bar(ui, fraction as f32, color);
+            ui.label(text);
+        });
     }
 }
 
+/// A thin bar with a visible track in both themes; its words sit beside it, never on the
+/// fill where half of them would lose their contrast.
+fn lifetime_bar(ui: &mut Ui, fraction: f32, color: egui::Color32) {
+    let width = (ui.available_width() - 240.0).max(80.0);
+    let (rect, _) = ui.allocate_exact_size(egui::vec2(width, 10.0), egui::Sense::hover());
+    let visuals = ui.visuals();
+    ui.painter().rect(
+        rect,
+        5.0,
+        visuals.extreme_bg_color,
+        visuals.widgets.noninteractive.bg_stroke,
+        egui::StrokeKind::Inside,
+    );
+    let used = egui::Rect::from_min_size(
+        rect.min,
+        egui::vec2(rect.width() * fraction.clamp(0.0, 1.0), rect.height()),
+    );
+    ui.painter().rect_filled(used, 5.0, color);
+}
+
 /// Room for "expires at 2026-11-22 23:54:39 +00:00" beside the countdown.
-const EXPIRES_AT_WIDTH: f32 = 300.0;
+const EXPIRES_AT_WIDTH: f32 = 280.0;
 
 fn expires_at(ui: &mut Ui, live: &Lifetime, now: i64) {
     let Some(exp) = &live.expires_at else {
@@ -133,12 +152,20 @@ fn expires_at(ui: &mut Ui, live: &Lifetime, now: i64) {
 
 /// How wide the countdown and its state chip are drawn, to know whether "expires at" fits.
 fn countdown_width(ui: &Ui, live: &Lifetime) -> f32 {
-    let words = ui.painter().layout_no_wrap(
-        countdown_words(live),
-        egui::FontId::proportional(24.0),
-        egui::Color32::WHITE,
-    );
-    words.size().x + 110.0
+    let width = |text: String, size: f32| {
+        let galley = ui.painter().layout_no_wrap(
+            text,
+            egui::FontId::proportional(size),
+            egui::Color32::WHITE,
+        );
+        galley.size().x
+    };
+    let spacing = ui.spacing().item_spacing.x;
+    // The chip adds 7 px of padding on each side (style::chip).
+    width(countdown_words(live), 24.0)
+        + width(live.state.label().to_string(), 12.5)
+        + 14.0
+        + 2.0 * spacing
 }
 
 /// "expires in 4 min 03 s", "expired 2 h ago", "never expires (no exp claim)".
