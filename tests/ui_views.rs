@@ -221,3 +221,27 @@ fn audience_and_scope_chips_wrap_whole_and_stay_one_line() {
         );
     }
 }
+
+#[test]
+fn each_token_opens_at_the_top_of_its_checks() {
+    let mut claims = Map::new();
+    claims.insert("sub".into(), json!("alice"));
+    for i in 0..60 {
+        claims.insert(format!("claim_{i:02}"), json!(format!("value {i}")));
+    }
+    let (mut harness, _clock) = window();
+    paste(&mut harness, &token(Value::Object(claims)));
+    let top = harness.get_by_label("Checks").rect().top();
+    for _ in 0..10 {
+        harness.get_by_label("claim_05").scroll_down();
+        harness.run();
+    }
+    assert!(
+        harness.get_by_label("Checks").rect().top() < top - 100.0,
+        "the overview did not scroll"
+    );
+    paste(&mut harness, &nested_token());
+    // Its header strip may be a line taller or shorter; the checks are not scrolled away.
+    let now_at = harness.get_by_label("Checks").rect().top();
+    assert!((now_at - top).abs() < 40.0, "{now_at} vs {top}");
+}

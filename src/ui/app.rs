@@ -373,7 +373,10 @@ impl App {
         ui.separator();
         match tab {
             Tab::Overview => {
+                // One scroll position per token: another token opens at its top, where
+                // its failing checks are.
                 egui::ScrollArea::vertical()
+                    .id_salt(("overview", entry.id))
                     .auto_shrink([false; 2])
                     .show(ui, |ui| {
                         // A nested JWT (cty: JWT) shows the token inside after its wrapper.

@@ -18,6 +18,7 @@ pub fn show(ui: &mut Ui, entry: &mut Entry, presenter: bool) -> Vec<Intent> {
     let masked = entry.token_masked(presenter);
     let revealable = entry.is_refresh_token() && !presenter;
     let Entry {
+        id,
         raw,
         body,
         reveal_token,
@@ -101,7 +102,7 @@ pub fn show(ui: &mut Ui, entry: &mut Entry, presenter: bool) -> Vec<Intent> {
     }
     let row_height = ui.fonts_mut(|f| f.row_height(&font));
     egui::ScrollArea::both()
-        .id_salt("pretty-json")
+        .id_salt(("pretty-json", id))
         .auto_shrink([false; 2])
         .show_rows(ui, row_height, pretty.lines.len(), |ui, range| {
             for line in &pretty.lines[range] {

@@ -18,7 +18,10 @@ pub const NESTED_MASKED: &str = "The payload is a nested token: its text is mask
 pub fn show(ui: &mut Ui, entry: &mut Entry, now: i64, presenter: bool) -> Vec<Intent> {
     let mut intents = Vec::new();
     let Entry {
-        body, tree: state, ..
+        id,
+        body,
+        tree: state,
+        ..
     } = entry;
     let Body::Parsed(parsed) = body else {
         return intents;
@@ -70,6 +73,7 @@ pub fn show(ui: &mut Ui, entry: &mut Entry, now: i64, presenter: bool) -> Vec<In
     }
     let row_height = ui.spacing().interact_size.y;
     egui::ScrollArea::vertical()
+        .id_salt(("tree", id))
         .auto_shrink([false; 2])
         .show_rows(ui, row_height, visible.len(), |ui, range| {
             for &index in &visible[range] {
