@@ -222,3 +222,29 @@ fn a_refresh_token_is_masked_until_revealed() {
         "shown after reveal"
     );
 }
+
+#[test]
+fn the_paste_button_says_so_when_the_clipboard_holds_no_text() {
+    let (mut harness, _clock) = window();
+    harness
+        .get_all_by_role_and_label(egui::Role::Button, "Paste")
+        .next()
+        .unwrap()
+        .click();
+    harness.run();
+    assert!(
+        !labels_containing(&harness, "The clipboard holds no text").is_empty(),
+        "no word on an empty clipboard"
+    );
+    // A paste that does arrive is added, and says nothing of an empty clipboard.
+    harness
+        .get_all_by_role_and_label(egui::Role::Button, "Paste")
+        .next()
+        .unwrap()
+        .click();
+    harness.step();
+    harness.event(egui::Event::Paste(fresh_token()));
+    harness.run();
+    assert_eq!(harness.state().entry_labels().len(), 1);
+    assert!(labels_containing(&harness, "The clipboard holds no text").is_empty());
+}

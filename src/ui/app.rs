@@ -43,8 +43,13 @@ pub struct AppState {
     /// Dropped files being read, and the entry selected when each was dropped (a key file
     /// goes to that entry's verification form).
     pub file_jobs: HashMap<JobId, Option<EntryId>>,
+    /// The frame in which the Paste button asked the platform for the clipboard.
+    pub paste_asked_in_frame: Option<u64>,
     next_id: u64,
 }
+
+/// Where pasted text comes from, in the status line's words.
+const CLIPBOARD: &str = "the clipboard";
 
 /// Tokens pasted together, as one token-endpoint response.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -286,7 +291,7 @@ impl App {
                     match event {
                         egui::Event::Paste(text) => out.push(Intent::AddText {
                             text: text.as_str().into(),
-                            origin: "the clipboard".into(),
+                            origin: CLIPBOARD.into(),
                         }),
                         egui::Event::Text(t) if t == "?" => out.push(Intent::Help(None)),
                         _ => {}
@@ -410,7 +415,24 @@ impl eframe::App for App {
         for event in events {
             self.handle_event(event);
         }
-        for intent in self.global_input(ctx) {
+        let intents = self.global_input(ctx);
+        if let Some(asked) = self.state.paste_asked_in_frame {
+            let pasted = intents
+                .iter()
+                .any(|i| matches!(i, Intent::AddText { origin, .. } if origin == CLIPBOARD));
+            // The platform answers a paste request with a paste event in the next frame, or
+            // not at all when the clipboard holds no text.
+            if pasted || ctx.cumulative_frame_nr() > asked + 1 {
+                self.state.paste_asked_in_frame = None;
+            } else if ctx.cumulative_frame_nr() > asked {
+                self.state.paste_asked_in_frame = None;
+                self.notify(
+                    Level::Warn,
+                    "The clipboard holds no text: copy a token first, then Paste",
+                );
+            }
+        }
+        for intent in intents {
             self.apply(ctx, intent);
         }
     }

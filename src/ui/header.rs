@@ -60,6 +60,13 @@ fn field(ui: &mut Ui, name: &str, value: Option<&str>) {
 }
 
 fn signature_chip(ui: &mut Ui, entry: &Entry, report: &Report) {
+    // An opaque or encrypted token has no signature to speak of here.
+    if matches!(
+        report.kind,
+        crate::token::report::Kind::Opaque | crate::token::report::Kind::Jwe
+    ) {
+        return;
+    }
     if entry.verification.running.is_some() {
         ui.spinner();
         ui.label("verifying signature…");

@@ -64,6 +64,7 @@ impl App {
             Intent::AddText { text, origin } => self.add_text(&text, &origin),
             Intent::RequestPaste => {
                 ctx.send_viewport_cmd(egui::ViewportCommand::RequestPaste);
+                self.state.paste_asked_in_frame = Some(ctx.cumulative_frame_nr());
                 ctx.request_repaint();
             }
             Intent::ReadFile(path) => {

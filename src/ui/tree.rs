@@ -68,7 +68,11 @@ pub fn show(ui: &mut Ui, entry: &mut Entry, now: i64, presenter: bool) -> Vec<In
         .get_or_insert_with(|| model.visible(&state.collapsed, &state.query))
         .clone();
     if visible.is_empty() {
-        ui.weak("Nothing matches the search.");
+        ui.weak(if state.query.trim().is_empty() {
+            "Nothing to show: this token has no decoded header or payload."
+        } else {
+            "Nothing matches the search."
+        });
         return intents;
     }
     let row_height = ui.spacing().interact_size.y;

@@ -16,13 +16,7 @@ pub fn show(ui: &mut Ui, entry: &mut Entry, presenter: bool) -> Vec<Intent> {
     style::section(ui, "Verify the signature");
     ui.add_space(2.0);
     if entry.jws().is_none() {
-        ui.add(
-            egui::Label::new(format!(
-                "Nothing to verify: this is {}. Only a signed JWT (JWS) carries a signature to check.",
-                entry.kind_label().to_lowercase()
-            ))
-            .wrap(),
-        );
+        ui.add(egui::Label::new(nothing_to_verify(entry)).wrap());
         return intents;
     }
     let key = &mut entry.key;
@@ -173,6 +167,23 @@ fn verdict(ui: &mut Ui, entry: &Entry) {
         ui.add(
             egui::Label::new(RichText::new(format!("! {warning}")).color(style::amber(ui))).wrap(),
         );
+    }
+}
+
+/// Why a token that is not a signed JWT has nothing here.
+fn nothing_to_verify(entry: &Entry) -> &'static str {
+    use crate::token::report::Kind;
+    match entry.report().map(|r| r.kind) {
+        Some(Kind::Unsecured) => {
+            "Nothing to verify: an unsecured JWT (alg: none) has no signature, and no verifier should accept it."
+        }
+        Some(Kind::Jwe) => {
+            "Nothing to verify here: an encrypted token (JWE) must be decrypted before any signature inside can be checked."
+        }
+        Some(Kind::Opaque) => {
+            "Nothing to verify: an opaque token carries no signature; only its issuer can say whether it is valid (introspection)."
+        }
+        _ => "Nothing to verify: the token cannot be read.",
     }
 }
 
