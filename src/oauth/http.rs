@@ -209,15 +209,41 @@ fn classify(url: &str, e: &reqwest::Error) -> HttpError {
             detail,
         };
     }
-    let mut reason = e.to_string();
+    let mut chain = vec![e.to_string()];
     let mut source = std::error::Error::source(e);
     while let Some(s) = source {
-        reason = format!("{reason}: {s}");
+        chain.push(s.to_string());
         source = s.source();
     }
     HttpError::Network {
         url: url.to_string(),
-        reason,
+        reason: plain_reason(&chain),
+    }
+}
+
+/// The innermost cause of a failed request, which is the specific one ("certificate not
+/// valid for name …"), after a few plain words on what kind of failure it is. The outer
+/// layers only repeat "error sending request".
+fn plain_reason(chain: &[String]) -> String {
+    const MAX_CHARS: usize = 200;
+    let all = chain.join(" ").to_lowercase();
+    let kind = if all.contains("certificate") || all.contains("tls") || all.contains("handshake") {
+        Some("TLS failed")
+    } else if all.contains("dns") || all.contains("lookup") || all.contains("resolve") {
+        Some("the host name does not resolve")
+    } else if all.contains("connection refused") {
+        Some("connection refused (is the server running on that port?)")
+    } else {
+        None
+    };
+    let root = chain.last().map_or("unknown error", String::as_str);
+    let root = match root.char_indices().nth(MAX_CHARS) {
+        Some((cut, _)) => format!("{}…", &root[..cut]),
+        None => root.to_string(),
+    };
+    match kind {
+        Some(kind) => format!("{kind}: {root}"),
+        None => root,
     }
 }
 
@@ -281,5 +307,44 @@ pub fn excerpt(body: &[u8]) -> String {
         format!("{cut}…")
     } else {
         cut
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::plain_reason;
+
+    #[test]
+    fn a_failed_request_reads_as_its_kind_and_its_innermost_cause() {
+        let chain = [
+            "error sending request for url (https://10.0.0.1/jwks)".to_string(),
+            "client error (Connect)".to_string(),
+            format!(
+                "invalid peer certificate: certificate not valid for name \"10.0.0.1\"; certificate is only valid for {}",
+                "DnsName(\"a.example\") or ".repeat(40)
+            ),
+        ];
+        let reason = plain_reason(&chain);
+        assert!(
+            reason.starts_with(
+                "TLS failed: invalid peer certificate: certificate not valid for name \"10.0.0.1\""
+            ),
+            "{reason}"
+        );
+        assert!(
+            reason.chars().count() < 230 && reason.ends_with('…'),
+            "{reason}"
+        );
+        assert!(!reason.contains("error sending request"), "{reason}");
+
+        let refused = plain_reason(&[
+            "error sending request".to_string(),
+            "tcp connect error".to_string(),
+            "Connection refused (os error 111)".to_string(),
+        ]);
+        assert_eq!(
+            refused,
+            "connection refused (is the server running on that port?): Connection refused (os error 111)"
+        );
     }
 }

@@ -50,12 +50,21 @@ pub fn show(ui: &mut Ui, entry: &Entry, presenter: bool, now: i64) {
     });
 }
 
+/// Characters of an issuer or subject shown in the strip.
+const MAX_FIELD_CHARS: usize = 48;
+
 fn field(ui: &mut Ui, name: &str, value: Option<&str>) {
     let Some(value) = value else {
         return;
     };
     ui.label(RichText::new(name).color(style::grey(ui)));
-    ui.label(RichText::new(shown(value)).strong());
+    // A long issuer or subject is cut (whole on hover) so the labels stay by their values.
+    let value = shown(value);
+    let cut = style::truncate(&value, MAX_FIELD_CHARS);
+    let label = ui.label(RichText::new(cut.as_ref()).strong());
+    if cut.len() != value.len() {
+        label.on_hover_text(value.as_ref());
+    }
     ui.add_space(10.0);
 }
 

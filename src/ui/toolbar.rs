@@ -34,19 +34,22 @@ pub fn show(ui: &mut Ui, settings: &Settings, state: &AppState) -> Vec<Intent> {
                 intents.push(Intent::Help(Some(true)));
             }
             let mut theme = settings.theme;
-            egui::ComboBox::from_label("Theme")
+            // Right to left: the box first, then its label to the left of it.
+            let combo = egui::ComboBox::from_id_salt("theme")
                 .selected_text(theme.label())
                 .show_ui(ui, |ui| {
                     for choice in ThemeChoice::ALL {
                         ui.selectable_value(&mut theme, choice, choice.label());
                     }
                 });
+            let label = ui.label("Theme");
+            combo.response.labelled_by(label.id);
             if theme != settings.theme {
                 intents.push(Intent::SetTheme(theme));
             }
             let mut presenter = settings.presenter;
             if ui
-                .toggle_value(&mut presenter, "Presenter mode")
+                .checkbox(&mut presenter, "Presenter mode")
                 .on_hover_text("Mask tokens, signatures and secrets for screen sharing (Ctrl+Shift+P)")
                 .changed()
             {

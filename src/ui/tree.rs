@@ -58,7 +58,7 @@ pub fn show(ui: &mut Ui, entry: &mut Entry, now: i64, presenter: bool) -> Vec<In
             copy_buttons(ui, row, report, &mut intents);
             ui.monospace(&row.path);
         } else {
-            ui.weak("Click a row to copy its value or path (or right-click it).");
+            ui.weak("Click a row, then Copy value or Copy path (or right-click it).");
         }
     });
     ui.separator();

@@ -20,13 +20,18 @@ pub fn show(ui: &mut Ui, entry: &mut Entry, presenter: bool) -> Vec<Intent> {
         return intents;
     }
     let key = &mut entry.key;
-    egui::ComboBox::from_label("Key from")
-        .selected_text(key.kind.label())
-        .show_ui(ui, |ui| {
-            for kind in KeyKind::ALL {
-                ui.selectable_value(&mut key.kind, kind, kind.label());
-            }
-        });
+    ui.horizontal(|ui| {
+        let label = ui.label("Key from");
+        egui::ComboBox::from_id_salt("key-from")
+            .selected_text(key.kind.label())
+            .show_ui(ui, |ui| {
+                for kind in KeyKind::ALL {
+                    ui.selectable_value(&mut key.kind, kind, kind.label());
+                }
+            })
+            .response
+            .labelled_by(label.id);
+    });
     match key.kind {
         KeyKind::Secret | KeyKind::SecretBase64 => {
             let label = ui.label(if key.kind == KeyKind::Secret {
