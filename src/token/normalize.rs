@@ -87,14 +87,34 @@ pub fn normalize(input: &str) -> Result<Normalized, ParseError> {
     if text.is_empty() {
         return Err(ParseError::Empty);
     }
+    let token = match unwrapped_jws(text) {
+        Some(joined) => {
+            note(&mut stripped, "line breaks or spaces inside the token");
+            joined
+        }
+        None => text.to_string(),
+    };
     Ok(Normalized {
-        tokens: vec![Found {
-            label: None,
-            token: text.to_string(),
-        }],
+        tokens: vec![Found { label: None, token }],
         stripped,
         response_fields: Vec::new(),
     })
+}
+
+/// A JWS that a terminal, an e-mail or a log viewer wrapped over several lines: the pieces
+/// are base64url and dots, and joined they hold exactly two dots. Two tokens on two lines
+/// join to four dots and are left for the parser to name.
+fn unwrapped_jws(text: &str) -> Option<String> {
+    // Wrapping breaks lines; a space alone is more likely a paste gone wrong, and the parser
+    // names it.
+    if !text.contains(['\n', '\r']) {
+        return None;
+    }
+    let joined: String = text.split_whitespace().collect();
+    let token_chars = joined
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'));
+    (token_chars && joined.bytes().filter(|&b| b == b'.').count() == 2).then_some(joined)
 }
 
 fn trim_noting<'a>(text: &'a str, stripped: &mut Vec<String>) -> &'a str {
@@ -295,6 +315,21 @@ mod tests {
         assert_eq!(s, ["\"Bearer\" scheme"]);
         // A token that merely starts with the letters is left alone.
         assert_eq!(one("bearerish").0, "bearerish");
+    }
+
+    #[test]
+    fn a_wrapped_token_is_joined_but_two_tokens_are_not() {
+        let (t, s) = one("eyJhbGciOiJIUzI1NiJ9.eyJzdWIi\n  OiJhIn0.c2ln\n");
+        assert_eq!(t, "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhIn0.c2ln");
+        assert!(
+            s.contains(&"line breaks or spaces inside the token".to_string()),
+            "{s:?}"
+        );
+        let (t, _) = one("a.b.c\nd.e.f");
+        assert_eq!(t, "a.b.c\nd.e.f");
+        // A space is not wrapping: left alone for the parser to report.
+        assert_eq!(one("a.b c.d").0, "a.b c.d");
+        assert_eq!(one("a.b\n{c}.d").0, "a.b\n{c}.d");
     }
 
     #[test]
