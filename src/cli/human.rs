@@ -205,7 +205,7 @@ fn compact(value: &Value) -> String {
 
 /// Control and bidi characters made visible, so a value cannot rewrite the terminal.
 pub fn escape(text: &str) -> String {
-    crate::token::parse::escape_invisible(text)
+    crate::token::text::escape_invisible(text)
 }
 
 /// A parse error with the token excerpt around the offending byte.

@@ -75,7 +75,7 @@ fn verdict(status: SignatureStatus, detail: impl Into<String>) -> SignatureVerdi
 /// A `kid` as it can be shown safely: quoted, control and bidi characters escaped.
 #[must_use]
 pub fn display_kid(kid: &str) -> String {
-    crate::token::parse::escape_invisible(&format!("{kid:?}"))
+    crate::token::text::escape_invisible(&format!("{kid:?}"))
 }
 
 /// Verifies `jws` with `keys`: every failure is a verdict with its reason.

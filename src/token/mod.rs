@@ -10,6 +10,7 @@ pub mod lifetime;
 pub mod normalize;
 pub mod parse;
 pub mod report;
+pub mod text;
 pub mod time;
 
 pub use diagnose::{DEFAULT_LEEWAY, Options, diagnose, diagnose_owned};

@@ -30,7 +30,7 @@ pub fn show(ui: &mut Ui, entry: &Entry, presenter: bool, now: i64) {
             if let Some(kid) = &report.signature.kid {
                 ui.weak("kid");
                 // A kid is attacker-controlled text: bidi overrides must not reorder the strip.
-                ui.monospace(crate::token::parse::escape_invisible(kid));
+                ui.monospace(crate::token::text::escape_invisible(kid));
             }
             signature_chip(ui, entry, report);
         });

@@ -4,7 +4,7 @@
 use serde_json::Value;
 
 use super::style::Syntax;
-use crate::token::parse::escape_format_chars;
+use crate::token::text::escape_format_chars;
 
 /// Lines longer than this are cut for display; the copy buttons still give the whole text.
 const MAX_LINE_CHARS: usize = 2_000;

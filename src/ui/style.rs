@@ -223,7 +223,7 @@ pub fn hint(ui: &mut Ui, hint: &str) {
 /// so a claim cannot reorder or hide what is shown around it.
 #[must_use]
 pub fn shown(text: &str) -> std::borrow::Cow<'_, str> {
-    crate::token::parse::escape_format_chars(text)
+    crate::token::text::escape_format_chars(text)
 }
 
 /// Cuts `text` to `max` characters for display, saying how much was left out.

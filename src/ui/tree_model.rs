@@ -7,7 +7,7 @@ use std::collections::HashSet;
 use serde_json::Value;
 
 use super::style::Syntax;
-use crate::token::parse::escape_format_chars;
+use crate::token::text::escape_format_chars;
 use crate::token::time::HumanTime;
 
 /// Leaf values longer than this are cut in the row; "Copy value" gives the whole value.
