@@ -4,12 +4,13 @@
 
 use std::fmt;
 
-use aws_lc_rs::signature::KeyPair as _;
 use base64::Engine as _;
 use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD};
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use super::der;
+pub use super::jwk::{from_jwk, from_jwks};
+pub use super::pem::from_pem;
 
 /// Why key input could not be used.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -61,7 +62,7 @@ impl Curve {
             Self::P521 => 66,
         }
     }
-    fn from_name(name: &str) -> Option<Self> {
+    pub(super) fn from_name(name: &str) -> Option<Self> {
         Some(match name {
             "P-256" => Self::P256,
             "P-384" => Self::P384,
@@ -195,7 +196,7 @@ pub struct Key {
 }
 
 impl Key {
-    fn new(material: KeyMaterial, origin: impl Into<String>) -> Self {
+    pub(super) fn new(material: KeyMaterial, origin: impl Into<String>) -> Self {
         Self {
             material,
             kid: None,
@@ -309,237 +310,6 @@ pub fn from_text(text: &str, origin: &str) -> Result<Vec<Key>, KeyError> {
     Err(KeyError::Unrecognised(
         "expected \"-----BEGIN …\" (PEM) or a JSON object (JWK or JWKS)".into(),
     ))
-}
-
-/// The first key or certificate in a PEM document.
-pub fn from_pem(text: &str) -> Result<Key, KeyError> {
-    let (label, der) = pem_block(text)?;
-    let private_notice = || {
-        "a private key was given: only its public half is used. Keep private keys out of tools that only need to verify".to_string()
-    };
-    let (material, origin, notice) = match label.as_str() {
-        "PUBLIC KEY" => (der::parse_spki(&der)?, "PEM public key", None),
-        "RSA PUBLIC KEY" => (der::parse_pkcs1_public(&der)?, "PEM RSA public key", None),
-        "CERTIFICATE" => (
-            der::parse_spki(&der::certificate_spki(&der)?)?,
-            "PEM certificate",
-            None,
-        ),
-        "PRIVATE KEY" => (
-            public_from_pkcs8(&der)?,
-            "PEM private key",
-            Some(private_notice()),
-        ),
-        "RSA PRIVATE KEY" => {
-            let pair = aws_lc_rs::rsa::KeyPair::from_der(&der)
-                .map_err(|e| KeyError::Pem(format!("RSA private key rejected: {e}")))?;
-            (
-                der::parse_pkcs1_public(pair.public_key().as_ref())?,
-                "PEM RSA private key",
-                Some(private_notice()),
-            )
-        }
-        "EC PRIVATE KEY" => (
-            public_from_sec1(&der)?,
-            "PEM EC private key",
-            Some(private_notice()),
-        ),
-        other => {
-            return Err(KeyError::Pem(format!(
-                "a \"{other}\" block is not a key tokenscope can verify with (expected PUBLIC KEY, RSA PUBLIC KEY, CERTIFICATE or a private key)"
-            )));
-        }
-    };
-    let mut key = Key::new(material, origin);
-    key.notices.extend(notice);
-    Ok(key)
-}
-
-fn pem_block(text: &str) -> Result<(String, Vec<u8>), KeyError> {
-    let begin = text
-        .find("-----BEGIN ")
-        .ok_or_else(|| KeyError::Pem("no BEGIN line".into()))?;
-    let rest = &text[begin + 11..];
-    let label_end = rest
-        .find("-----")
-        .ok_or_else(|| KeyError::Pem("unterminated BEGIN line".into()))?;
-    let label = rest[..label_end].to_string();
-    let body_start = label_end + 5;
-    let end_marker = format!("-----END {label}-----");
-    let body_end = rest
-        .find(&end_marker)
-        .ok_or_else(|| KeyError::Pem(format!("no \"{end_marker}\" line")))?;
-    let body: String = rest[body_start..body_end]
-        .lines()
-        .filter(|l| !l.contains(':'))
-        .flat_map(|l| l.chars().filter(|c| !c.is_whitespace()))
-        .collect();
-    let der = STANDARD
-        .decode(&body)
-        .map_err(|e| KeyError::Pem(format!("the body of the {label} block is not base64: {e}")))?;
-    Ok((label, der))
-}
-
-fn public_from_pkcs8(der: &[u8]) -> Result<KeyMaterial, KeyError> {
-    use aws_lc_rs::signature::{EcdsaKeyPair, Ed25519KeyPair};
-    if let Ok(pair) = aws_lc_rs::rsa::KeyPair::from_pkcs8(der) {
-        return der::parse_pkcs1_public(pair.public_key().as_ref());
-    }
-    if let Some(ec) = ec_public(|alg| EcdsaKeyPair::from_pkcs8(alg, der).ok()) {
-        return Ok(ec);
-    }
-    if let Ok(pair) = Ed25519KeyPair::from_pkcs8_maybe_unchecked(der) {
-        return Ok(KeyMaterial::Okp {
-            curve: OkpCurve::Ed25519,
-            x: pair.public_key().as_ref().to_vec(),
-        });
-    }
-    Err(KeyError::Unsupported(
-        "a PKCS#8 private key that is not RSA, EC P-256/384/521 or Ed25519".into(),
-    ))
-}
-
-fn public_from_sec1(der: &[u8]) -> Result<KeyMaterial, KeyError> {
-    use aws_lc_rs::signature::EcdsaKeyPair;
-    ec_public(|alg| EcdsaKeyPair::from_private_key_der(alg, der).ok()).ok_or_else(|| {
-        KeyError::Unsupported("an EC private key on a curve other than P-256/384/521".into())
-    })
-}
-
-/// The public point of an EC private key, trying each supported curve in turn.
-fn ec_public(
-    load: impl Fn(
-        &'static aws_lc_rs::signature::EcdsaSigningAlgorithm,
-    ) -> Option<aws_lc_rs::signature::EcdsaKeyPair>,
-) -> Option<KeyMaterial> {
-    use aws_lc_rs::signature::{
-        ECDSA_P256_SHA256_FIXED_SIGNING, ECDSA_P384_SHA384_FIXED_SIGNING,
-        ECDSA_P521_SHA512_FIXED_SIGNING,
-    };
-    [
-        (&ECDSA_P256_SHA256_FIXED_SIGNING, Curve::P256),
-        (&ECDSA_P384_SHA384_FIXED_SIGNING, Curve::P384),
-        (&ECDSA_P521_SHA512_FIXED_SIGNING, Curve::P521),
-    ]
-    .into_iter()
-    .find_map(|(alg, curve)| {
-        load(alg).map(|pair| KeyMaterial::Ec {
-            curve,
-            point: pair.public_key().as_ref().to_vec(),
-        })
-    })
-}
-
-/// Every key of a JWKS. A key that cannot be read is skipped when others can, so one exotic
-/// key does not hide the rest; the JWKS fails only when no key is usable.
-pub fn from_jwks(value: &Value, origin: &str) -> Result<Vec<Key>, KeyError> {
-    let keys = value
-        .get("keys")
-        .and_then(Value::as_array)
-        .ok_or(KeyError::NotAJwks)?;
-    let mut out = Vec::new();
-    let mut first_error = None;
-    for k in keys {
-        match from_jwk(k, origin) {
-            Ok(key) => out.push(key),
-            Err(e) => {
-                first_error.get_or_insert(e);
-            }
-        }
-    }
-    match (out.is_empty(), first_error) {
-        (true, Some(e)) => Err(e),
-        _ => Ok(out),
-    }
-}
-
-/// One JWK (RFC 7517).
-pub fn from_jwk(value: &Value, origin: &str) -> Result<Key, KeyError> {
-    let map = value.as_object().ok_or_else(|| KeyError::Jwk {
-        kid: None,
-        reason: "not a JSON object".into(),
-    })?;
-    let kid = map.get("kid").and_then(Value::as_str).map(str::to_string);
-    let fail = |reason: String| KeyError::Jwk {
-        kid: kid.clone(),
-        reason,
-    };
-    let member = |name: &str| -> Result<Vec<u8>, KeyError> {
-        let text = map
-            .get(name)
-            .and_then(Value::as_str)
-            .ok_or_else(|| fail(format!("missing \"{name}\"")))?;
-        URL_SAFE_NO_PAD
-            .decode(text.trim_end_matches('='))
-            .map_err(|e| fail(format!("\"{name}\" is not base64url: {e}")))
-    };
-    let kty = map
-        .get("kty")
-        .and_then(Value::as_str)
-        .ok_or_else(|| fail("missing \"kty\"".into()))?;
-    let material = match kty {
-        "RSA" => KeyMaterial::Rsa {
-            n: der::strip_zeros(&member("n")?).to_vec(),
-            e: der::strip_zeros(&member("e")?).to_vec(),
-        },
-        "EC" => {
-            let crv = map.get("crv").and_then(Value::as_str).unwrap_or("");
-            let curve = Curve::from_name(crv)
-                .ok_or_else(|| fail(format!("unsupported EC curve \"{crv}\"")))?;
-            let (x, y) = (member("x")?, member("y")?);
-            let len = curve.coordinate_len();
-            if x.len() != len || y.len() != len {
-                return Err(fail(format!(
-                    "{} coordinates must be {len} bytes",
-                    curve.name()
-                )));
-            }
-            let mut point = Vec::with_capacity(1 + 2 * len);
-            point.push(0x04);
-            point.extend_from_slice(&x);
-            point.extend_from_slice(&y);
-            KeyMaterial::Ec { curve, point }
-        }
-        "OKP" => {
-            let crv = map.get("crv").and_then(Value::as_str).unwrap_or("");
-            let curve = match crv {
-                "Ed25519" => OkpCurve::Ed25519,
-                "Ed448" => OkpCurve::Ed448,
-                _ => {
-                    return Err(fail(format!(
-                        "unsupported OKP curve \"{crv}\" (X25519/X448 are for encryption)"
-                    )));
-                }
-            };
-            KeyMaterial::Okp {
-                curve,
-                x: member("x")?,
-            }
-        }
-        "oct" => KeyMaterial::Hmac(member("k")?),
-        other => return Err(fail(format!("unsupported kty \"{other}\""))),
-    };
-    let mut key = Key::new(material, origin);
-    key.kid = kid.clone();
-    key.alg = map.get("alg").and_then(Value::as_str).map(str::to_string);
-    key.usage = map.get("use").and_then(Value::as_str).map(str::to_string);
-    key.key_ops = map.get("key_ops").and_then(Value::as_array).map(|ops| {
-        ops.iter()
-            .filter_map(Value::as_str)
-            .map(str::to_string)
-            .collect()
-    });
-    if kty != "oct" && has_private_members(map) {
-        key.notices
-            .push("the JWK holds private key members: only the public part is used".into());
-    }
-    Ok(key)
-}
-
-fn has_private_members(map: &Map<String, Value>) -> bool {
-    ["d", "p", "q", "dp", "dq", "qi"]
-        .iter()
-        .any(|m| map.contains_key(*m))
 }
 
 #[cfg(test)]

@@ -1,7 +1,9 @@
 //! Keys and signature verification. Pure and synchronous: fetching keys is `oauth`'s job.
 
 mod der;
+mod jwk;
 pub mod keys;
+mod pem;
 pub mod verify;
 
 use std::fmt;
