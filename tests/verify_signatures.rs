@@ -489,3 +489,46 @@ fn an_hmac_secret_for_an_rs256_token_is_a_wrong_key_not_a_forgery() {
     // The alg still does not fit the key: that check fails.
     assert!(v.alg_problem.is_some(), "{v:?}");
 }
+
+#[test]
+fn a_kid_that_names_no_key_is_never_verified_by_a_key_with_another_kid() {
+    let rsa = TestKey::for_alg("RS256");
+    let token_text = sign_jws(&rsa, &json!({"alg": "RS256", "kid": "zz"}), &claims());
+    let token = jws(&token_text);
+    let other_ec = TestKey::for_alg("ES256");
+    // The right key material, but named "other"; and a key without a kid of another type.
+    let set = json!({"keys": [rsa.jwk(Some("other")), other_ec.jwk(None)]});
+    let keys = keys::from_text(&set.to_string(), "test").unwrap();
+    let v = jose::verify(&token, &keys, VerifyOptions::default());
+    assert_ne!(v.verdict.status, SignatureStatus::Valid, "{:?}", v.verdict);
+    assert!(
+        v.verdict.detail.contains("no key with kid \"zz\""),
+        "{}",
+        v.verdict.detail
+    );
+    assert_eq!(
+        v.unknown_kid.as_deref(),
+        Some("zz"),
+        "a refetch may find it"
+    );
+
+    // A key without a kid may still verify a token whose kid it does not carry.
+    let set = json!({"keys": [rsa.jwk(None)]});
+    let keys = keys::from_text(&set.to_string(), "test").unwrap();
+    let v = jose::verify(&token, &keys, VerifyOptions::default());
+    assert_eq!(v.verdict.status, SignatureStatus::Valid, "{:?}", v.verdict);
+}
+
+#[test]
+fn an_ed448_key_is_unsupported_not_invalid() {
+    let token_text = format!(
+        "{}.{}.{}",
+        b64(br#"{"alg":"EdDSA"}"#),
+        b64(claims().to_string().as_bytes()),
+        b64(&[7u8; 114])
+    );
+    let jwk = json!({"kty": "OKP", "crv": "Ed448", "x": b64(&[9u8; 57])});
+    let v = verify_text(&token_text, &jwk.to_string());
+    assert_eq!(v.status, SignatureStatus::Unsupported, "{v:?}");
+    assert!(v.detail.contains("Ed448"), "{}", v.detail);
+}

@@ -125,11 +125,17 @@ pub fn verify(jws: &Jws, keys: &[Key], opts: VerifyOptions) -> Verification {
         candidates.extend(embedded_key(jws));
     }
     let kid = jws.header.get("kid").and_then(Value::as_str);
+    // A kid that names no key: only keys without a kid may still be tried. A key with another
+    // kid is another key, whatever its type.
+    let mut unmatched_kid = None;
     if let Some(kid) = kid {
         let any_match = candidates.iter().any(|k| k.kid.as_deref() == Some(kid));
         if any_match {
             candidates.retain(|k| k.kid.is_none() || k.kid.as_deref() == Some(kid));
-        } else if !candidates.is_empty() && candidates.iter().all(|k| k.kid.is_some()) {
+        } else if candidates.iter().any(|k| k.kid.is_none()) {
+            candidates.retain(|k| k.kid.is_none());
+            unmatched_kid = Some(kid);
+        } else if !candidates.is_empty() {
             let known: Vec<String> = candidates
                 .iter()
                 .filter_map(|k| k.kid.as_deref())
@@ -150,6 +156,23 @@ pub fn verify(jws: &Jws, keys: &[Key], opts: VerifyOptions) -> Verification {
             };
         }
     }
+
+    // Whatever the keys without a kid say, a failure here may be key rotation: say which kid
+    // was missing, and let the caller refetch.
+    let done = |v: SignatureVerdict, warnings: Vec<String>| {
+        let mut out = done(v, warnings);
+        if let Some(kid) = unmatched_kid
+            && out.verdict.status != SignatureStatus::Valid
+        {
+            out.verdict.detail = format!(
+                "no key with kid {}, and the keys without a kid did not verify it: {}",
+                display_kid(kid),
+                out.verdict.detail
+            );
+            out.unknown_kid = Some(kid.to_string());
+        }
+        out
+    };
 
     let mut refusals = Vec::new();
     let mut usable = Vec::new();
@@ -172,9 +195,14 @@ pub fn verify(jws: &Jws, keys: &[Key], opts: VerifyOptions) -> Verification {
             && refusals
                 .iter()
                 .all(|(k, _)| matches!(k.material, KeyMaterial::Hmac(_)));
+        // Keys tokenscope cannot use (Ed448): nothing was checked, so nothing is invalid.
+        let only_unsupported =
+            !refusals.is_empty() && refusals.iter().all(|(_, r)| r.ends_with(UNSUPPORTED_KEY));
         let mut v = verdict(
             if secret_for_public_key_alg {
                 SignatureStatus::Unverified
+            } else if only_unsupported {
+                SignatureStatus::Unsupported
             } else {
                 SignatureStatus::Invalid
             },
@@ -257,6 +285,9 @@ fn dedup(mut v: Vec<String>) -> Vec<String> {
     v
 }
 
+/// The end of a refusal for a key of a kind tokenscope cannot verify with.
+const UNSUPPORTED_KEY: &str = "keys cannot be verified by tokenscope";
+
 /// Whether `key` may verify `alg`: its use, its key_ops, its alg and its type.
 fn usable_for(key: &Key, alg: &str, family: Family) -> Result<(), String> {
     if key.usage.as_deref().is_some_and(|u| u != "sig") {
@@ -296,10 +327,7 @@ fn usable_for(key: &Key, alg: &str, family: Family) -> Result<(), String> {
         }
         (Family::Ed25519, KeyMaterial::Okp { curve, .. }) => {
             if *curve != OkpCurve::Ed25519 {
-                return Err(format!(
-                    "{} keys cannot be verified by tokenscope",
-                    curve.name()
-                ));
+                return Err(format!("{} {UNSUPPORTED_KEY}", curve.name()));
             }
             true
         }
