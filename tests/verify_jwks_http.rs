@@ -100,15 +100,39 @@ async fn cooldown_prevents_a_refetch_and_the_error_names_the_kids() {
     for _ in 0..3 {
         let v = resolver.verify(&jws(&t2), &source).await;
         assert_eq!(v.status, SignatureStatus::Invalid);
-        assert_eq!(
-            v.detail,
-            format!(
-                "no key with kid \"k2\" at {} (keys there: \"k1\")",
+        assert!(
+            v.detail.starts_with(&format!(
+                "no key with kid \"k2\" at {} (keys there: \"k1\"); not refetched: the JWKS was fetched ",
                 server.url("/jwks")
-            )
+            )) && v.detail.ends_with("s ago and is refetched at most every 30 s"),
+            "{}",
+            v.detail
         );
     }
     assert_eq!(server.requests(), 1, "no refetch within the 30 s cooldown");
+}
+
+#[tokio::test]
+async fn a_failed_refetch_keeps_the_first_answer_and_says_why() {
+    let (keys, t1, t2) = setup();
+    let server = TestServer::start(serve(&keys, false));
+    let resolver = KeyResolver::with_cooldown(Duration::ZERO);
+    let source = KeySource::JwksUrl(server.url("/jwks"));
+    assert_eq!(
+        resolver.verify(&jws(&t1), &source).await.status,
+        SignatureStatus::Valid
+    );
+    server.set(|_| Reply::new(503, "text/plain", "maintenance"));
+    let v = resolver.verify(&jws(&t2), &source).await;
+    assert_eq!(v.status, SignatureStatus::Invalid, "{v:?}");
+    assert!(v.detail.contains("no key with kid \"k2\""), "{}", v.detail);
+    assert!(
+        v.warnings
+            .iter()
+            .any(|w| w.contains("refetching it failed") && w.contains("503")),
+        "{:?}",
+        v.warnings
+    );
 }
 
 #[tokio::test]
@@ -294,4 +318,31 @@ fn an_unusable_url_is_bad_input_not_a_network_failure() {
         assert_eq!(run.status, 2, "{args:?}: {}", run.stderr);
         assert!(run.stderr.contains(args[1]), "{}", run.stderr);
     }
+}
+
+#[test]
+fn a_bad_jwks_uri_is_the_server_at_fault_and_a_misspelt_issuer_the_user() {
+    let (_, t1, _) = setup();
+    let server = TestServer::start(|_| Reply::json(&json!({})));
+    let base = server.base.clone();
+    server.set(move |path| match path {
+        "/.well-known/openid-configuration" => {
+            Reply::json(&json!({"issuer": base, "jwks_uri": "http://keys.example.com/jwks"}))
+        }
+        _ => Reply::new(404, "text/plain", "not found"),
+    });
+    let run = util::tokenscope(&["inspect", "--discover", &server.base, &t1], "");
+    assert_eq!(run.status, 3, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("the jwks_uri in the discovery document at")
+            && run.stderr.contains("refusing plain http://"),
+        "{}",
+        run.stderr
+    );
+
+    let slash = format!("{}/", server.base);
+    let run = util::tokenscope(&["inspect", "--discover", &slash, &t1], "");
+    assert_eq!(run.status, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("trailing '/'"), "{}", run.stderr);
 }

@@ -36,6 +36,8 @@ pub enum DiscoveryError {
     },
     #[error("the discovery document at {url} has no jwks_uri")]
     NoJwksUri { url: String },
+    #[error("the jwks_uri in the discovery document at {url} cannot be used: {reason}")]
+    BadJwksUri { url: String, reason: String },
     #[error("the JWKS at {url} is unusable: {source}")]
     Jwks { url: String, source: KeyError },
     #[error("the key is unusable: {0}")]
@@ -54,8 +56,28 @@ impl DiscoveryError {
             Self::NotFound { .. }
                 | Self::Jwks { .. }
                 | Self::NoJwksUri { .. }
-                | Self::IssuerMismatch { .. }
+                | Self::BadJwksUri { .. }
         )
+    }
+
+    /// What the user can do about it.
+    #[must_use]
+    pub fn hint(&self) -> &'static str {
+        match self {
+            Self::IssuerMismatch { .. } => {
+                "give the issuer exactly as the server writes it: tokens from it carry that iss"
+            }
+            Self::Http(h) if h.is_bad_url() => {
+                "give a full https:// URL (plain http only for 127.0.0.1, ::1 or localhost)"
+            }
+            Self::BadJwksUri { .. } => {
+                "the server's metadata is misconfigured; give its JWKS URL or a key directly"
+            }
+            e if e.is_network() => {
+                "check the URL and that the server is reachable; the error above is what it said"
+            }
+            _ => "check the key you gave",
+        }
     }
 }
 
@@ -178,20 +200,16 @@ impl KeyResolver {
 
     /// Verifies `jws` with the key(s) from `source`; every failure is a verdict.
     pub async fn verify(&self, jws: &Jws, source: &KeySource) -> SignatureVerdict {
-        self.try_verify(jws, source).await.unwrap_or_else(|e| SignatureVerdict {
-            status: SignatureStatus::Unverified,
-            detail: format!("not verified: {e}"),
-            hint: Some(if e.is_network() {
-                "check the URL and that the server is reachable; the error above is what it said".into()
-            } else if matches!(&e, DiscoveryError::Http(h) if h.is_bad_url()) {
-                "give a full https:// URL (plain http only for 127.0.0.1, ::1 or localhost)".into()
-            } else {
-                "check the key you gave".into()
-            }),
-            key: None,
-            alg_problem: None,
-            warnings: Vec::new(),
-        })
+        self.try_verify(jws, source)
+            .await
+            .unwrap_or_else(|e| SignatureVerdict {
+                status: SignatureStatus::Unverified,
+                detail: format!("not verified: {e}"),
+                hint: Some(e.hint().into()),
+                key: None,
+                alg_problem: None,
+                warnings: Vec::new(),
+            })
     }
 
     /// Like `verify`, but a key that cannot be obtained is an error (the CLI's exit 2 or 3).
@@ -220,18 +238,25 @@ impl KeyResolver {
             KeySource::JwksUrl(u) => u.clone(),
             KeySource::Issuer(issuer) => {
                 let metadata = self.metadata(issuer).await?;
-                metadata
-                    .jwks_uri
-                    .ok_or(DiscoveryError::NoJwksUri { url: metadata.url })?
+                let jwks_uri = metadata.jwks_uri.ok_or_else(|| DiscoveryError::NoJwksUri {
+                    url: metadata.url.clone(),
+                })?;
+                // A jwks_uri the server wrote is the server's fault, not the user's input.
+                return self
+                    .verify_jwks(jws, &jwks_uri)
+                    .await
+                    .map_err(|e| match e {
+                        DiscoveryError::Http(h) if h.is_bad_url() => DiscoveryError::BadJwksUri {
+                            url: metadata.url,
+                            reason: h.to_string(),
+                        },
+                        other => other,
+                    })
+                    .map(|v| with_http_notice(v, &jwks_uri));
             }
         };
-        let mut verdict = self.verify_jwks(jws, &jwks_uri).await?;
-        if jwks_uri.starts_with("http://") {
-            verdict.warnings.push(format!(
-                "the keys came over plain http from a loopback host ({jwks_uri}); anything but a local test server must use https"
-            ));
-        }
-        Ok(verdict)
+        let verdict = self.verify_jwks(jws, &jwks_uri).await?;
+        Ok(with_http_notice(verdict, &jwks_uri))
     }
 
     /// Verifies with the JWKS at `jwks_uri`, refetching once for an unknown kid.
@@ -245,17 +270,39 @@ impl KeyResolver {
         let Some(kid) = first.unknown_kid else {
             return Ok(first.verdict);
         };
-        let refetched = self.jwks(jwks_uri, true).await?;
+        let age = self.lock_jwks().get(jwks_uri).map(|c| c.fetched.elapsed());
+        let refetched = match self.jwks(jwks_uri, true).await {
+            Ok(keys) => keys,
+            // The first answer stands; the failed refetch is said, not swallowed.
+            Err(e) => {
+                let mut verdict = first.verdict;
+                verdict.warnings.push(format!(
+                    "kid {} is not in the JWKS, and refetching it failed: {e}",
+                    jose::verify::display_kid(&kid)
+                ));
+                return Ok(verdict);
+            }
+        };
         let second = jose::verify(jws, &refetched, self.options);
         let mut verdict = second.verdict;
         if second.unknown_kid.is_some() {
+            let skipped = age
+                .filter(|a| *a < self.cooldown)
+                .map(|a| {
+                    format!(
+                        "; not refetched: the JWKS was fetched {} s ago and is refetched at most every {} s",
+                        a.as_secs(),
+                        self.cooldown.as_secs()
+                    )
+                })
+                .unwrap_or_default();
             let known: Vec<String> = refetched
                 .iter()
                 .filter_map(|k| k.kid.as_deref())
                 .map(jose::verify::display_kid)
                 .collect();
             verdict.detail = format!(
-                "no key with kid {} at {jwks_uri} (keys there: {})",
+                "no key with kid {} at {jwks_uri} (keys there: {}){skipped}",
                 jose::verify::display_kid(&kid),
                 if known.is_empty() {
                     "none".into()
@@ -312,6 +359,16 @@ impl KeyResolver {
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
+}
+
+/// Keys fetched over plain http (allowed for loopback only) come with a notice.
+fn with_http_notice(mut verdict: SignatureVerdict, jwks_uri: &str) -> SignatureVerdict {
+    if jwks_uri.starts_with("http://") {
+        verdict.warnings.push(format!(
+            "the keys came over plain http from a loopback host ({jwks_uri}); anything but a local test server must use https"
+        ));
+    }
+    verdict
 }
 
 #[cfg(test)]
