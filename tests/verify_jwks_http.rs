@@ -346,3 +346,17 @@ fn a_bad_jwks_uri_is_the_server_at_fault_and_a_misspelt_issuer_the_user() {
     assert_eq!(run.status, 2, "{}", run.stderr);
     assert!(run.stderr.contains("trailing '/'"), "{}", run.stderr);
 }
+
+#[tokio::test]
+async fn a_jwks_with_a_byte_order_mark_is_read() {
+    let (keys, t1, _) = setup();
+    let k = keys.clone();
+    let server = TestServer::start(move |_| {
+        let body = format!("\u{feff}{}", json!({"keys": [k.k1.jwk(Some("k1"))]}));
+        Reply::new(200, "application/json", body)
+    });
+    let v = KeyResolver::new()
+        .verify(&jws(&t1), &KeySource::JwksUrl(server.url("/jwks")))
+        .await;
+    assert_eq!(v.status, SignatureStatus::Valid, "{}", v.detail);
+}

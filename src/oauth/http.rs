@@ -167,7 +167,9 @@ impl HttpClient {
                 excerpt: excerpt(&body),
             });
         }
-        match serde_json::from_slice::<Value>(&body) {
+        // RFC 8259 §8.1 lets a parser ignore a byte order mark; some servers send one.
+        let json = body.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&body);
+        match serde_json::from_slice::<Value>(json) {
             Ok(value) => Ok(JsonResponse {
                 url: url.to_string(),
                 status,
@@ -296,23 +298,40 @@ pub fn excerpt(body: &[u8]) -> String {
     if let (Some(a), Some(b)) = (lower.find("<title>"), lower.find("</title>"))
         && a + 7 <= b
     {
-        return format!("page titled \"{}\"", text[a + 7..b].trim());
+        return format!("page titled \"{}\"", short(&text[a + 7..b]));
     }
-    let flat: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let flat = short(&text);
     if flat.is_empty() {
         return "(empty body)".into();
     }
-    let cut: String = flat.chars().take(200).collect();
-    if cut.len() < flat.len() {
-        format!("{cut}…")
-    } else {
-        cut
+    flat
+}
+
+/// Whitespace folded to single spaces, at most 200 characters.
+fn short(text: &str) -> String {
+    const MAX_CHARS: usize = 200;
+    let flat: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    match flat.char_indices().nth(MAX_CHARS) {
+        Some((cut, _)) => format!("{}…", &flat[..cut]),
+        None => flat,
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::plain_reason;
+
+    #[test]
+    fn an_excerpt_is_short_even_for_a_huge_title() {
+        let page = format!("<html><title>{}</title></html>", "Sign in ".repeat(100));
+        let said = super::excerpt(page.as_bytes());
+        assert!(said.starts_with("page titled \"Sign in Sign in"), "{said}");
+        assert!(
+            said.chars().count() < 220 && said.ends_with("…\""),
+            "{said}"
+        );
+        assert_eq!(super::excerpt(b"  \n "), "(empty body)");
+    }
 
     #[test]
     fn a_failed_request_reads_as_its_kind_and_its_innermost_cause() {
