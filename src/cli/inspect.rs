@@ -19,7 +19,8 @@ pub struct InspectArgs {
     #[arg(long, value_name = "UNIX", value_parser = clap::value_parser!(i64).range(0..=253_402_300_799))]
     pub now: Option<i64>,
     /// Clock skew allowed for exp, nbf and iat.
-    #[arg(long, value_name = "SECONDS", default_value_t = DEFAULT_LEEWAY)]
+    #[arg(long, value_name = "SECONDS", default_value_t = DEFAULT_LEEWAY,
+          value_parser = clap::value_parser!(u64).range(0..=86_400))]
     pub leeway: u64,
     /// Expected audience; the token passes when its aud contains any of them.
     #[arg(long = "aud", value_name = "A")]
@@ -346,5 +347,8 @@ mod tests {
             let parsed = Cli::try_parse_from(["tokenscope", "inspect", "--now", now, "x"]);
             assert!(parsed.is_err(), "--now {now} was accepted");
         }
+        // A day of clock skew is already far more than any verifier allows.
+        let parsed = Cli::try_parse_from(["tokenscope", "inspect", "--leeway", "86401", "x"]);
+        assert!(parsed.is_err(), "--leeway 86401 was accepted");
     }
 }
