@@ -7,10 +7,20 @@ use serde_json::Value;
 use super::parse::{MAX_TOKEN_BYTES, ParseError};
 
 /// One token found in the input, with the name it had there (`access_token`, `id_token` …).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct Found {
     pub label: Option<String>,
     pub token: String,
+}
+
+// By hand: the token (a refresh token is a credential) never reaches Debug output.
+impl std::fmt::Debug for Found {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Found")
+            .field("label", &self.label)
+            .field("token", &format_args!("<{} bytes>", self.token.len()))
+            .finish()
+    }
 }
 
 /// The tokens found in a paste and what was removed to find them.
@@ -306,6 +316,29 @@ mod tests {
                 "\"Bearer\" scheme"
             ]
         );
+    }
+
+    #[test]
+    fn debug_output_names_tokens_by_length_only() {
+        let n = normalize(
+            r#"{"access_token": "eyJhbGciOiJub25lIn0.e30.", "refresh_token": "8xLOxBtZp8"}"#,
+        )
+        .unwrap();
+        let debug = format!("{n:?}");
+        assert!(
+            !debug.contains("8xLOxBtZp8") && !debug.contains("eyJhbGci"),
+            "{debug}"
+        );
+        assert!(debug.contains("<10 bytes>"), "{debug}");
+        let parsed =
+            super::super::parse::parse("eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhIn0.c2lnbmF0dXJl")
+                .unwrap();
+        let debug = format!("{parsed:?}");
+        assert!(
+            !debug.contains("eyJzdWIiOiJhIn0") && !debug.contains("115, 105, 103"),
+            "{debug}"
+        );
+        assert!(debug.contains("\"sub\""), "the claims are shown: {debug}");
     }
 
     #[test]

@@ -148,7 +148,7 @@ pub enum Token {
 }
 
 /// A compact JWS (or unsecured JWT when `alg` is `none`).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct Jws {
     pub header: Map<String, Value>,
     pub payload: Payload,
@@ -187,7 +187,7 @@ impl Jws {
 }
 
 /// What the payload of a JWS decodes to.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub enum Payload {
     /// Any JSON value; a JWT has an object here.
     Json(Value),
@@ -195,6 +195,37 @@ pub enum Payload {
     Text(String),
     /// Bytes that are not UTF-8.
     Binary(Vec<u8>),
+}
+
+// By hand: the signature, the signing input and a nested token are the token itself, which
+// must not reach a log line or a test failure (a refresh token is a credential).
+impl fmt::Debug for Jws {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Jws")
+            .field("header", &self.header)
+            .field("payload", &self.payload)
+            .field(
+                "signature",
+                &format_args!("<{} bytes>", self.signature.len()),
+            )
+            .field(
+                "signing_input",
+                &format_args!("<{} bytes>", self.signing_input.len()),
+            )
+            .field("duplicates", &self.duplicates)
+            .field("nested", &self.nested)
+            .finish_non_exhaustive()
+    }
+}
+
+impl fmt::Debug for Payload {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Json(v) => f.debug_tuple("Json").field(v).finish(),
+            Self::Text(t) => write!(f, "Text(<{} bytes>)", t.len()),
+            Self::Binary(b) => write!(f, "Binary(<{} bytes>)", b.len()),
+        }
+    }
 }
 
 /// A compact JWE: only the protected header can be read without the key.
