@@ -119,6 +119,35 @@ fn x509_certificate_pem_verifies() {
     assert_eq!(v.status, SignatureStatus::Valid, "{}", v.detail);
     assert!(v.detail.contains("PEM certificate"), "{}", v.detail);
     assert!(v.warnings.is_empty(), "a certificate is public: no notice");
+
+    // A JWK that carries only the certificate chain (x5c, base64 DER), as some servers publish.
+    let cert_b64: String = fixture("test-es256-cert.pem")
+        .lines()
+        .filter(|l| !l.starts_with("-----"))
+        .collect();
+    let jwk = json!({"kty": "EC", "crv": "P-256", "kid": "c1", "x5c": [cert_b64]});
+    let v = verify_text(&token_text, &jwk.to_string());
+    assert_eq!(v.status, SignatureStatus::Valid, "{}", v.detail);
+    let wrong = json!({"kty": "RSA", "x5c": [cert_b64]});
+    let err = keys::from_text(&wrong.to_string(), "test").unwrap_err();
+    assert!(err.to_string().contains("holds an EC key"), "{err}");
+}
+
+#[test]
+fn malformed_jwk_members_are_named() {
+    for (jwk, says) in [
+        (
+            json!({"kty": "OKP", "crv": "Ed25519", "x": "AAAA"}),
+            "Ed25519 \"x\" must be 32 bytes, not 3",
+        ),
+        (
+            json!({"kty": "oct", "k": "c2VjcmV0", "kid": 7}),
+            "\"kid\" must be a string, not a number",
+        ),
+    ] {
+        let err = keys::from_text(&jwk.to_string(), "test").unwrap_err();
+        assert!(err.to_string().contains(says), "{err}");
+    }
 }
 
 #[test]

@@ -1,7 +1,7 @@
 //! JWK (RFC 7517) and JWK Set documents.
 
 use base64::Engine as _;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use serde_json::{Map, Value};
 
 use super::der;
@@ -41,6 +41,13 @@ pub fn from_jwk(value: &Value, origin: &str) -> Result<Key, KeyError> {
         kid: kid.clone(),
         reason,
     };
+    // A kid that is not a string would be dropped, and the key would then match any kid.
+    if let Some(other) = map.get("kid").filter(|k| !k.is_string()) {
+        return Err(fail(format!(
+            "\"kid\" must be a string, not {}",
+            crate::token::parse::json_type(other)
+        )));
+    }
     let member = |name: &str| -> Result<Vec<u8>, KeyError> {
         let text = map
             .get(name)
@@ -54,6 +61,16 @@ pub fn from_jwk(value: &Value, origin: &str) -> Result<Key, KeyError> {
         .get("kty")
         .and_then(Value::as_str)
         .ok_or_else(|| fail("missing \"kty\"".into()))?;
+    if let Some(cert) = certificate_only(map, kty) {
+        let material = certificate_key(cert).map_err(|e| fail(format!("x5c[0]: {e}")))?;
+        if material.kty() != kty {
+            return Err(fail(format!(
+                "kty is \"{kty}\" but the x5c certificate holds an {} key",
+                material.kty()
+            )));
+        }
+        return Ok(finish(Key::new(material, origin), map, kid, kty));
+    }
     let material = match kty {
         "RSA" => KeyMaterial::Rsa {
             n: der::strip_zeros(&member("n")?).to_vec(),
@@ -88,16 +105,50 @@ pub fn from_jwk(value: &Value, origin: &str) -> Result<Key, KeyError> {
                     )));
                 }
             };
-            KeyMaterial::Okp {
-                curve,
-                x: member("x")?,
+            let x = member("x")?;
+            let len = match curve {
+                OkpCurve::Ed25519 => 32,
+                OkpCurve::Ed448 => 57,
+            };
+            if x.len() != len {
+                return Err(fail(format!(
+                    "{crv} \"x\" must be {len} bytes, not {}",
+                    x.len()
+                )));
             }
+            KeyMaterial::Okp { curve, x }
         }
         "oct" => KeyMaterial::Hmac(member("k")?),
         other => return Err(fail(format!("unsupported kty \"{other}\""))),
     };
-    let mut key = Key::new(material, origin);
-    key.kid = kid.clone();
+    Ok(finish(Key::new(material, origin), map, kid, kty))
+}
+
+/// The JWK's first x5c certificate when the key itself is not written out (no `n` or `x`):
+/// some servers publish only the certificate chain.
+fn certificate_only<'a>(map: &'a Map<String, Value>, kty: &str) -> Option<&'a str> {
+    let key_member = match kty {
+        "RSA" => "n",
+        "EC" | "OKP" => "x",
+        _ => return None,
+    };
+    if map.contains_key(key_member) {
+        return None;
+    }
+    map.get("x5c")?.as_array()?.first()?.as_str()
+}
+
+/// The public key of a base64 (not base64url: RFC 7517 §4.7) DER certificate.
+fn certificate_key(cert: &str) -> Result<KeyMaterial, KeyError> {
+    let der_bytes = STANDARD
+        .decode(cert.trim())
+        .map_err(|e| KeyError::Der(format!("not base64: {e}")))?;
+    der::parse_spki(&der::certificate_spki(&der_bytes)?)
+}
+
+/// kid, alg, use and key_ops, and a notice for private members.
+fn finish(mut key: Key, map: &Map<String, Value>, kid: Option<String>, kty: &str) -> Key {
+    key.kid = kid;
     key.alg = map.get("alg").and_then(Value::as_str).map(str::to_string);
     key.usage = map.get("use").and_then(Value::as_str).map(str::to_string);
     key.key_ops = map.get("key_ops").and_then(Value::as_array).map(|ops| {
@@ -110,7 +161,7 @@ pub fn from_jwk(value: &Value, origin: &str) -> Result<Key, KeyError> {
         key.notices
             .push("the JWK holds private key members: only the public part is used".into());
     }
-    Ok(key)
+    key
 }
 
 fn has_private_members(map: &Map<String, Value>) -> bool {
