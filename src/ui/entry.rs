@@ -56,6 +56,10 @@ pub enum Body {
 pub struct Parsed {
     pub token: Token,
     pub report: Report,
+    /// Byte ranges of the token's dot-separated segments and its length in characters:
+    /// found once, not by scanning a 1 MiB token on every frame.
+    pub segments: Vec<(usize, usize)>,
+    pub chars: usize,
     judged_at: i64,
     live: Lifetime,
     live_at: i64,
@@ -203,6 +207,8 @@ impl Entry {
                 Body::Parsed(Box::new(Parsed {
                     token,
                     report,
+                    segments: super::raw::segments(&raw),
+                    chars: raw.chars().count(),
                     judged_at: now,
                     live,
                     live_at: now,

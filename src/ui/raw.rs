@@ -5,7 +5,7 @@
 use egui::text::LayoutJob;
 use egui::{Color32, FontId, RichText, TextFormat, Ui};
 
-use super::entry::{Body, Entry};
+use super::entry::{Body, Entry, EntryId};
 use super::intent::Intent;
 use super::{mask, style};
 
@@ -27,11 +27,11 @@ pub fn show(ui: &mut Ui, entry: &mut Entry, presenter: bool) -> Vec<Intent> {
     let Body::Parsed(parsed) = body else {
         return intents;
     };
-    let bounds = segments(raw);
+    let bounds = parsed.segments.as_slice();
 
     ui.horizontal_wrapped(|ui| {
         style::section(ui, "Token as received");
-        ui.weak(format!("{} characters", raw.chars().count()));
+        ui.weak(format!("{} characters", parsed.chars));
         for (i, &(start, end)) in bounds.iter().enumerate() {
             let name = segment_name(bounds.len(), i);
             style::chip(ui, format!("{name} {}", end - start), segment_color(ui, i));
@@ -57,7 +57,7 @@ pub fn show(ui: &mut Ui, entry: &mut Entry, presenter: bool) -> Vec<Intent> {
             }
         });
     } else {
-        compact_rows(ui, raw, &bounds, &font);
+        compact_rows(ui, *id, raw, bounds, &font);
     }
     if bounds.len() == 3 {
         let (start, end) = bounds[2];
@@ -121,7 +121,7 @@ pub fn show(ui: &mut Ui, entry: &mut Entry, presenter: bool) -> Vec<Intent> {
 }
 
 /// The token wrapped to the panel's width, one row per screen line, coloured by segment.
-fn compact_rows(ui: &mut Ui, raw: &str, bounds: &[(usize, usize)], font: &FontId) {
+fn compact_rows(ui: &mut Ui, id: EntryId, raw: &str, bounds: &[(usize, usize)], font: &FontId) {
     let char_width = ui.fonts_mut(|f| f.glyph_width(font, '0')).max(1.0);
     let row_height = ui.fonts_mut(|f| f.row_height(font));
     let per_row = ((ui.available_width() - 16.0) / char_width)
@@ -136,7 +136,7 @@ fn compact_rows(ui: &mut Ui, raw: &str, bounds: &[(usize, usize)], font: &FontId
         i
     };
     egui::ScrollArea::vertical()
-        .id_salt("compact-token")
+        .id_salt(("compact-token", id))
         .max_height((row_height + ui.spacing().item_spacing.y) * 6.0)
         .auto_shrink([false, true])
         .show_rows(ui, row_height, rows, |ui, range| {
@@ -169,7 +169,7 @@ fn colour_at(ui: &Ui, bounds: &[(usize, usize)], at: usize, end: usize) -> (Colo
 }
 
 /// Byte ranges of the dot-separated segments (one range for an opaque token).
-fn segments(raw: &str) -> Vec<(usize, usize)> {
+pub(super) fn segments(raw: &str) -> Vec<(usize, usize)> {
     let mut out = Vec::with_capacity(5);
     let mut start = 0;
     for (i, _) in raw.match_indices('.').take(4) {
