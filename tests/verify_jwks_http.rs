@@ -11,7 +11,7 @@ use std::time::Duration;
 use serde_json::json;
 use sign::{TestKey, sign_jws};
 use tokenscope::jose::KeySource;
-use tokenscope::oauth::discovery::KeyResolver;
+use tokenscope::oauth::discovery::{KeyResolver, REFETCH_COOLDOWN};
 use tokenscope::token::parse::{Jws, Token};
 use tokenscope::token::report::SignatureStatus;
 use util::http_server::{Reply, TestServer};
@@ -50,6 +50,22 @@ fn serve(keys: &Arc<Keys>, both: bool) -> impl Fn(&str) -> Reply + Send + Sync +
     }
 }
 
+/// A server holding only k1, a resolver with `cooldown` that has fetched it once (verifying
+/// t1), the source naming it, and t2, signed by the key the server does not hold yet.
+async fn fetched_once(
+    cooldown: Duration,
+) -> (Arc<Keys>, String, TestServer, KeyResolver, KeySource) {
+    let (keys, t1, t2) = setup();
+    let server = TestServer::start(serve(&keys, false));
+    let resolver = KeyResolver::with_cooldown(cooldown);
+    let source = KeySource::JwksUrl(server.url("/jwks"));
+    assert_eq!(
+        resolver.verify(&jws(&t1), &source).await.status,
+        SignatureStatus::Valid
+    );
+    (keys, t2, server, resolver, source)
+}
+
 #[tokio::test]
 async fn kid_found_and_cached() {
     let (keys, t1, _) = setup();
@@ -72,14 +88,7 @@ async fn kid_found_and_cached() {
 
 #[tokio::test]
 async fn unknown_kid_refetches_once_and_finds_the_rotated_key() {
-    let (keys, t1, t2) = setup();
-    let server = TestServer::start(serve(&keys, false));
-    let resolver = KeyResolver::with_cooldown(Duration::ZERO);
-    let source = KeySource::JwksUrl(server.url("/jwks"));
-    assert_eq!(
-        resolver.verify(&jws(&t1), &source).await.status,
-        SignatureStatus::Valid
-    );
+    let (keys, t2, server, resolver, source) = fetched_once(Duration::ZERO).await;
     server.set(serve(&keys, true));
     let v = resolver.verify(&jws(&t2), &source).await;
     assert_eq!(v.status, SignatureStatus::Valid, "{}", v.detail);
@@ -88,14 +97,7 @@ async fn unknown_kid_refetches_once_and_finds_the_rotated_key() {
 
 #[tokio::test]
 async fn cooldown_prevents_a_refetch_and_the_error_names_the_kids() {
-    let (keys, t1, t2) = setup();
-    let server = TestServer::start(serve(&keys, false));
-    let resolver = KeyResolver::new();
-    let source = KeySource::JwksUrl(server.url("/jwks"));
-    assert_eq!(
-        resolver.verify(&jws(&t1), &source).await.status,
-        SignatureStatus::Valid
-    );
+    let (keys, t2, server, resolver, source) = fetched_once(REFETCH_COOLDOWN).await;
     server.set(serve(&keys, true));
     for _ in 0..3 {
         let v = resolver.verify(&jws(&t2), &source).await;
@@ -114,14 +116,7 @@ async fn cooldown_prevents_a_refetch_and_the_error_names_the_kids() {
 
 #[tokio::test]
 async fn a_failed_refetch_keeps_the_first_answer_and_says_why() {
-    let (keys, t1, t2) = setup();
-    let server = TestServer::start(serve(&keys, false));
-    let resolver = KeyResolver::with_cooldown(Duration::ZERO);
-    let source = KeySource::JwksUrl(server.url("/jwks"));
-    assert_eq!(
-        resolver.verify(&jws(&t1), &source).await.status,
-        SignatureStatus::Valid
-    );
+    let (_, t2, server, resolver, source) = fetched_once(Duration::ZERO).await;
     server.set(|_| Reply::new(503, "text/plain", "maintenance"));
     let v = resolver.verify(&jws(&t2), &source).await;
     assert_eq!(v.status, SignatureStatus::Invalid, "{v:?}");
