@@ -48,16 +48,15 @@ impl DiscoveryError {
     /// True when the network or the server failed, rather than the user's input.
     #[must_use]
     pub fn is_network(&self) -> bool {
-        matches!(
-            self,
-            Self::Http(e) if !e.is_bad_url()
-        ) || matches!(
-            self,
+        match self {
+            Self::Http(e) => !e.is_bad_url(),
             Self::NotFound { .. }
-                | Self::Jwks { .. }
-                | Self::NoJwksUri { .. }
-                | Self::BadJwksUri { .. }
-        )
+            | Self::Jwks { .. }
+            | Self::NoJwksUri { .. }
+            | Self::BadJwksUri { .. } => true,
+            // A misspelt issuer and an unusable key are the user's to fix.
+            Self::IssuerMismatch { .. } | Self::Key(_) => false,
+        }
     }
 
     /// What the user can do about it.
