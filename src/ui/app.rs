@@ -422,14 +422,14 @@ impl eframe::App for App {
                 .any(|i| matches!(i, Intent::AddText { origin, .. } if origin == CLIPBOARD));
             // The platform answers a paste request with a paste event in the next frame, or
             // not at all when the clipboard holds no text.
-            if pasted || ctx.cumulative_frame_nr() > asked + 1 {
+            if ctx.cumulative_frame_nr() > asked {
                 self.state.paste_asked_in_frame = None;
-            } else if ctx.cumulative_frame_nr() > asked {
-                self.state.paste_asked_in_frame = None;
-                self.notify(
-                    Level::Warn,
-                    "The clipboard holds no text: copy a token first, then Paste",
-                );
+                if !pasted {
+                    self.notify(
+                        Level::Warn,
+                        "The clipboard holds no text: copy a token first, then Paste",
+                    );
+                }
             }
         }
         for intent in intents {
