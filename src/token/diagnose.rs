@@ -11,6 +11,7 @@ use super::report::{
     Check, CheckStatus, InputInfo, JweInfo, Kind, OpaqueInfo, PayloadFormat, Report,
     SignatureReport, SignatureStatus, SignatureVerdict,
 };
+use super::time::HumanTime;
 
 use CheckStatus::{Fail, Info, Pass, Warn};
 
@@ -115,8 +116,10 @@ fn diagnose_jws(
         );
     }
 
-    let mut lifetime = Lifetime::compute(claims, opts.now, opts.leeway);
-    let claims = claims.map(|c| claim_views(c, opts.now)).unwrap_or_default();
+    let views = claims.map(|c| claim_views(c, opts.now)).unwrap_or_default();
+    let known: Vec<&HumanTime> = views.iter().filter_map(|v| v.time.as_ref()).collect();
+    let mut lifetime = Lifetime::compute_reusing(claims, opts.now, opts.leeway, &known);
+    let claims = views;
     let nested = jws.nested.map(|inner| {
         Box::new(diagnose_owned(
             *inner,

@@ -241,10 +241,12 @@ fn read_json_paste(text: &str) -> Option<JsonPaste> {
 
 /// A redirect URL, a fragment or a form body: `…#access_token=…&id_token=…`.
 fn from_url_parameters(text: &str, stripped: &mut Vec<String>) -> Option<Vec<Found>> {
-    if !TOKEN_FIELDS
-        .iter()
-        .any(|name| text.contains(&format!("{name}=")))
-    {
+    // A bare JWT has no '=' at all (base64url without padding): one scan rules most out.
+    let named = |name: &str| {
+        text.match_indices(name)
+            .any(|(at, _)| text[at + name.len()..].starts_with('='))
+    };
+    if !text.contains('=') || !TOKEN_FIELDS.iter().any(|name| named(name)) {
         return None;
     }
     let (params, what) = match (text.find('#'), text.find('?')) {
