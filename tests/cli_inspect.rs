@@ -423,3 +423,22 @@ fn an_error_response_on_stdin_says_what_the_server_said() {
         run.stderr
     );
 }
+
+#[test]
+fn a_malformed_refresh_token_is_never_printed() {
+    let response = json!({
+        "access_token": jwt(json!({"alg": "HS256"}), json!({"sub": "a"})),
+        "refresh_token": "rt-SECRETSECRETSECRET SECRETSECRET2",
+    });
+    let run = tokenscope(&["inspect", "-"], &response.to_string());
+    assert_eq!(run.status, 2, "{}", run.stdout);
+    for output in [&run.stdout, &run.stderr] {
+        assert!(!output.contains("SECRETSECRET"), "{output}");
+    }
+    assert!(
+        run.stdout
+            .contains("refresh_token: a space (U+0020) at byte 21"),
+        "{}",
+        run.stdout
+    );
+}

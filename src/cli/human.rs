@@ -213,6 +213,10 @@ pub fn parse_error(e: &ParseError, token: &str, label: Option<&str>) -> String {
     let mut s = String::new();
     let prefix = label.map(|l| format!("{l}: ")).unwrap_or_default();
     let _ = writeln!(s, "error: {prefix}{e}");
+    // A refresh token is a long-lived credential: not even a piece of it is printed.
+    if label == Some("refresh_token") {
+        return s;
+    }
     if let Some(offset) = e.token_offset() {
         let start = floor_char(token, offset.saturating_sub(30));
         let end = floor_char(token, (offset + 30).min(token.len()));

@@ -69,6 +69,8 @@ pub fn malformed(ui: &mut Ui, entry: &Entry, presenter: bool) -> Vec<Intent> {
             ui.label(format!("Position: byte {offset} of {}", entry.raw.len()));
             if presenter {
                 ui.weak("(the token text is hidden in presenter mode)");
+            } else if entry.token_masked(presenter) {
+                ui.weak("(not shown: a refresh token is a long-lived credential)");
             } else {
                 ui.label(snippet(ui, &entry.raw, offset));
             }
