@@ -508,15 +508,29 @@ fn control_characters_in_kid_are_escaped() {
 #[test]
 fn an_hmac_secret_for_an_rs256_token_is_a_wrong_key_not_a_forgery() {
     let rsa = TestKey::for_alg("RS256");
-    let token_text = sign_jws(&rsa, &json!({"alg": "RS256"}), &claims());
+    let token_text = sign_jws(&rsa, &json!({"alg": "RS256", "kid": "k1"}), &claims());
     let token = jws(&token_text);
     let keys = vec![keys::hmac_secret("a-shared-secret-of-32-bytes-long").unwrap()];
     let v = jose::verify(&token, &keys, VerifyOptions::default()).verdict;
     assert_eq!(v.status, SignatureStatus::Unverified, "{v:?}");
     assert!(v.detail.contains("public key"), "{}", v.detail);
     assert!(v.hint.as_deref().unwrap().contains("public key"), "{v:?}");
-    // The alg still does not fit the key: that check fails.
+    // One key given: its kid is not looked up anywhere, so nothing is said of it.
+    assert!(v.detail.starts_with("not verified:"), "{}", v.detail);
+    // The alg still does not fit the key: that check fails, and so does the signature check.
     assert!(v.alg_problem.is_some(), "{v:?}");
+    let run = util::tokenscope(
+        &[
+            "inspect",
+            "--json",
+            "--secret",
+            "a-shared-secret-of-32-bytes-long",
+            &token_text,
+        ],
+        "",
+    );
+    assert_eq!(run.status, 1, "{}", run.stdout);
+    assert_eq!(util::check(&run.json(), "signature")["status"], "fail");
 }
 
 #[test]

@@ -132,10 +132,12 @@ pub fn verify(jws: &Jws, keys: &[Key], opts: VerifyOptions) -> Verification {
         let any_match = candidates.iter().any(|k| k.kid.as_deref() == Some(kid));
         if any_match {
             candidates.retain(|k| k.kid.is_none() || k.kid.as_deref() == Some(kid));
+        } else if candidates.iter().all(|k| k.kid.is_none()) {
+            // A single PEM key or secret: nothing to look the kid up in.
         } else if candidates.iter().any(|k| k.kid.is_none()) {
             candidates.retain(|k| k.kid.is_none());
             unmatched_kid = Some(kid);
-        } else if !candidates.is_empty() {
+        } else {
             let known: Vec<String> = candidates
                 .iter()
                 .filter_map(|k| k.kid.as_deref())

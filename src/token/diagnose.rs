@@ -501,6 +501,10 @@ fn signature_check(sig: &SignatureReport, verdict: Option<&SignatureVerdict>) ->
             )
         }
         SignatureStatus::Unsupported => Check::new("signature", Warn, sig.detail.clone()),
+        // The key given cannot check this alg at all (an HMAC secret for RS256): not accepted.
+        SignatureStatus::Unverified if verdict.is_some_and(|v| v.alg_problem.is_some()) => {
+            Check::new("signature", Fail, sig.detail.clone())
+        }
         SignatureStatus::Unverified if verdict.is_some() => {
             Check::new("signature", Warn, sig.detail.clone())
         }
