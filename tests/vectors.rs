@@ -219,10 +219,31 @@ fn non_json_payload_is_text_not_an_error() {
 fn duplicate_members_warn_by_name() {
     let payload = URL_SAFE_NO_PAD.encode(br#"{"sub":"a","sub":"b"}"#);
     let r = report(&format!("{HEADER}.{payload}.c2ln"));
-    let format = r.check("format").unwrap();
-    assert_eq!(format.status, token::CheckStatus::Warn);
-    assert!(format.message.contains("payload.sub"), "{}", format.message);
+    let duplicates = r.check("duplicates").unwrap();
+    assert_eq!(duplicates.status, token::CheckStatus::Warn);
+    assert!(
+        duplicates.message.contains("payload.sub"),
+        "{}",
+        duplicates.message
+    );
     assert_eq!(r.payload["sub"], "b");
+    assert_eq!(r.check("format").unwrap().status, token::CheckStatus::Pass);
+
+    // Named twice in the header, alg is a disagreement between verifiers waiting to happen:
+    // it fails, and another format problem does not hide it.
+    let header = URL_SAFE_NO_PAD.encode(br#"{"alg":"HS256","alg":"none"}"#);
+    let r = report(&format!(
+        "{header}.{}.c2ln",
+        URL_SAFE_NO_PAD.encode(br#"{"sub":"a"}"#)
+    ));
+    let duplicates = r.check("duplicates").unwrap();
+    assert_eq!(duplicates.status, token::CheckStatus::Fail);
+    assert!(
+        duplicates.message.contains("header.alg"),
+        "{}",
+        duplicates.message
+    );
+    assert_eq!(r.check("format").unwrap().status, token::CheckStatus::Fail);
 }
 
 #[test]

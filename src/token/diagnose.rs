@@ -100,19 +100,19 @@ fn diagnose_jws(
     let token_type = TokenType::classify(&jws.header, claims);
     let signature = signature_report(&jws, verdict);
 
-    let mut checks = vec![
-        format_check(&jws),
-        alg_check(&jws, verdict),
-        crit_check(&jws.header),
-    ];
+    let mut checks = vec![format_check(&jws)];
+    checks.extend(duplicates_check(&jws.duplicates));
+    checks.extend([alg_check(&jws, verdict), crit_check(&jws.header)]);
     checks.push(signature_check(&signature, verdict));
     checks.extend(claim_checks(claims, opts, token_type));
     checks.push(typ_check(&jws.header, claims, token_type));
+    // About the key rather than the signature (weak, private, embedded, fetched over http):
+    // their own id, so the signature check stays one line.
     if let Some(v) = verdict {
         checks.extend(
             v.warnings
                 .iter()
-                .map(|w| Check::new("signature", Warn, w.clone())),
+                .map(|w| Check::new("key", Warn, w.clone())),
         );
     }
 
@@ -172,7 +172,7 @@ fn diagnose_jws(
 fn diagnose_jwe(jwe: &Jwe, input: InputInfo, opts: &Options) -> Report {
     let alg = jwe.header.get("alg").and_then(Value::as_str);
     let enc = jwe.header.get("enc").and_then(Value::as_str);
-    let mut format = Check::new(
+    let format = Check::new(
         "format",
         Pass,
         format!(
@@ -180,9 +180,6 @@ fn diagnose_jwe(jwe: &Jwe, input: InputInfo, opts: &Options) -> Report {
             jwe.encrypted_key_len, jwe.iv_len, jwe.ciphertext_len, jwe.tag_len
         ),
     );
-    if !jwe.duplicates.is_empty() {
-        format = duplicate_warning(&jwe.duplicates);
-    }
     let alg_check = match (alg, enc) {
         (Some(a), Some(e)) => Check::new(
             "alg",
@@ -201,7 +198,9 @@ fn diagnose_jwe(jwe: &Jwe, input: InputInfo, opts: &Options) -> Report {
         .get("cty")
         .and_then(Value::as_str)
         .is_some_and(|c| c.eq_ignore_ascii_case("JWT"));
-    let mut checks = vec![format, alg_check, crit_check(&jwe.header)];
+    let mut checks = vec![format];
+    checks.extend(duplicates_check(&jwe.duplicates));
+    checks.extend([alg_check, crit_check(&jwe.header)]);
     checks.push(Check::new(
         "signature",
         Info,
@@ -327,9 +326,6 @@ fn format_check(jws: &Jws) -> Check {
         )
         .hint("the token was altered or built wrongly; do not trust it");
     }
-    if !jws.duplicates.is_empty() {
-        return duplicate_warning(&jws.duplicates);
-    }
     match &jws.payload {
         Payload::Json(Value::Object(_)) => Check::new(
             "format",
@@ -364,16 +360,24 @@ fn format_check(jws: &Jws) -> Check {
     }
 }
 
-fn duplicate_warning(duplicates: &[String]) -> Check {
-    Check::new(
-        "format",
-        Warn,
-        format!(
-            "duplicate member names: {}; libraries disagree on which value wins (tokenscope shows the last)",
-            duplicates.join(", ")
-        ),
+/// A member named twice, its own check so no other finding hides it. In the header it fails:
+/// two verifiers may read two different `alg`s from the same token.
+fn duplicates_check(duplicates: &[String]) -> Option<Check> {
+    if duplicates.is_empty() {
+        return None;
+    }
+    let in_header = duplicates.iter().any(|d| d.starts_with("header"));
+    Some(
+        Check::new(
+            "duplicates",
+            if in_header { Fail } else { Warn },
+            format!(
+                "members named twice: {}; libraries disagree on which value wins (tokenscope shows the last)",
+                duplicates.join(", ")
+            ),
+        )
+        .hint("RFC 7515 §5.2 says such a token must be rejected or use the last value; the issuer should fix it"),
     )
-    .hint("RFC 7515 §5.2 says such a token must be rejected or use the last value; the issuer should fix it")
 }
 
 fn alg_check(jws: &Jws, verdict: Option<&SignatureVerdict>) -> Check {
