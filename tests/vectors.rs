@@ -273,3 +273,15 @@ fn whitespace_inside_is_named_not_mistaken_for_another_kind() {
         "{e}"
     );
 }
+
+#[test]
+fn markup_and_many_segments_are_not_opaque_tokens() {
+    let e = err("<html><body>Login</body></html>");
+    assert!(e.to_string().contains("HTML or XML"), "{e}");
+    assert_eq!(err("a.b.c.d.e.f"), ParseError::TooManySegments);
+    // An opaque token is still one.
+    assert!(matches!(
+        parse("2YotnFZFEjr1zCsicMWpAA"),
+        Ok(tokenscope::token::parse::Token::Opaque(_))
+    ));
+}

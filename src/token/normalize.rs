@@ -97,6 +97,15 @@ pub fn normalize(input: &str) -> Result<Normalized, ParseError> {
     if text.is_empty() {
         return Err(ParseError::Empty);
     }
+    if text.contains("://") {
+        return Err(ParseError::NotAToken {
+            what: if text.contains("code=") {
+                "this URL carries an authorization code (code=), which is exchanged for tokens at the token endpoint"
+            } else {
+                "this URL carries no access_token, id_token or refresh_token"
+            },
+        });
+    }
     let token = match unwrapped_jws(text) {
         Some(joined) => {
             note(&mut stripped, "line breaks inside the token");
@@ -365,6 +374,19 @@ mod tests {
         // A space is not wrapping: left alone for the parser to report.
         assert_eq!(one("a.b c.d").0, "a.b c.d");
         assert_eq!(one("a.b\n{c}.d").0, "a.b\n{c}.d");
+    }
+
+    #[test]
+    fn a_url_without_a_token_says_what_it_holds() {
+        let err = normalize("https://app.example/cb?code=abc&state=1")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("authorization code") && err.ends_with("not a token"),
+            "{err}"
+        );
+        let err = normalize("https://app.example/cb").unwrap_err().to_string();
+        assert!(err.contains("carries no access_token"), "{err}");
     }
 
     #[test]

@@ -74,7 +74,9 @@ pub enum ParseError {
     Empty,
     #[error("the input is {len} bytes; tokens over {max} bytes (1 MiB) are refused")]
     TooLarge { len: usize, max: usize },
-    #[error("the input has more than 5 dot-separated segments; a JWS has 3 and a JWE has 5")]
+    #[error(
+        "the input has more than 5 dot-separated segments; a JWS has 3, a JWE 5, and an opaque token is not split this way"
+    )]
     TooManySegments,
     #[error(
         "this looks like a JWT but has {count} segments; a JWS has 3 (header.payload.signature) and a JWE has 5"
@@ -111,6 +113,8 @@ pub enum ParseError {
         number: usize,
         found: &'static str,
     },
+    #[error("{what}, not a token")]
+    NotAToken { what: &'static str },
     #[error(
         "{found} at byte {offset}: a token never contains whitespace (several tokens? paste one at a time)"
     )]
@@ -307,11 +311,7 @@ fn parse_nested(token: &str, depth: usize) -> Result<Token, ParseError> {
                 if let Some(e) = whitespace() {
                     return Err(e);
                 }
-                return if looks_like_jwt(token) {
-                    Err(ParseError::TooManySegments)
-                } else {
-                    Ok(opaque(token))
-                };
+                return Err(ParseError::TooManySegments);
             }
             dots[count] = i;
             count += 1;
@@ -322,6 +322,12 @@ fn parse_nested(token: &str, depth: usize) -> Result<Token, ParseError> {
         && let Some(e) = whitespace()
     {
         return Err(e);
+    }
+    // Markup is a page the server sent instead of a token (a login form, an error page).
+    if token.starts_with('<') {
+        return Err(ParseError::NotAToken {
+            what: "this is HTML or XML (a page the server sent?)",
+        });
     }
     if !looks_like_jwt(token) {
         return Ok(opaque(token));
