@@ -415,13 +415,23 @@ fn an_error_response_on_stdin_says_what_the_server_said() {
         &["inspect", "-"],
         r#"{"error":"invalid_grant","error_description":"Refresh token expired"}"#,
     );
-    assert_eq!(run.status, 2, "{}", run.stdout);
+    assert_eq!(run.status, 1, "the server said no: {}", run.stdout);
     assert!(
-        run.stderr.contains("OAuth error response")
-            && run.stderr.contains("invalid_grant: Refresh token expired"),
+        run.stderr
+            .contains("the server said invalid_grant: Refresh token expired")
+            && run.stderr.contains("sign in again"),
         "{}",
         run.stderr
     );
+    let run = tokenscope(
+        &["inspect", "--json", "-"],
+        r#"{"error":"invalid_grant","error_description":"Refresh token expired"}"#,
+    );
+    assert_eq!(run.status, 1);
+    let r = run.json();
+    assert_eq!(r["ok"], false);
+    assert_eq!(r["error"], "invalid_grant");
+    assert_eq!(r["error_description"], "Refresh token expired");
 }
 
 #[test]

@@ -6,6 +6,7 @@ use serde_json::json;
 use super::{Status, human, out, read_token_arg};
 use crate::jose::KeySource;
 use crate::oauth::discovery::KeyResolver;
+use crate::token::parse::ParseError;
 use crate::token::{self, DEFAULT_LEEWAY, Options, Token, parse, time};
 
 #[derive(Args)]
@@ -153,6 +154,10 @@ pub fn run(args: &InspectArgs) -> Status {
     let verifier = source.map(|s| Verifier::new(s, args.key.use_embedded_key));
     let normalized = match token::normalize(&input) {
         Ok(n) => n,
+        // The server said no: its words as they are, and the exit status of a refusal.
+        Err(ParseError::ErrorResponse { error, description }) => {
+            return server_said_no(args.json, &error, description.as_deref());
+        }
         Err(e) => {
             return fail(
                 args.json,
@@ -244,6 +249,41 @@ fn print_json(value: &serde_json::Value) {
         "{}\n",
         serde_json::to_string_pretty(value).unwrap_or_default()
     ));
+}
+
+/// A pasted OAuth error response (RFC 6749 §5.2).
+fn server_said_no(json_out: bool, error: &str, description: Option<&str>) -> Status {
+    if json_out {
+        let mut v = json!({ "ok": false, "error": error });
+        if let Some(d) = description {
+            v["error_description"] = d.into();
+        }
+        v["detail"] = "an OAuth error response, not a token".into();
+        print_json(&v);
+    } else {
+        let said = description.map_or_else(|| error.to_string(), |d| format!("{error}: {d}"));
+        eprintln!(
+            "tokenscope: the server said {}\n  → this is an OAuth error response, not a token: {}",
+            human::escape(&said),
+            error_advice(error)
+        );
+    }
+    Status::Rejected
+}
+
+/// What to do about the common OAuth error codes (RFC 6749 §5.2, RFC 8628 §3.5).
+fn error_advice(error: &str) -> &'static str {
+    match error {
+        "invalid_grant" => {
+            "the code or refresh token is expired, used or revoked; sign in again for a new one"
+        }
+        "invalid_client" => "the client id or secret is wrong, or the authentication method",
+        "invalid_scope" => "ask for scopes this client is allowed",
+        "unauthorized_client" => "this client may not use this grant type",
+        "unsupported_grant_type" => "the server does not offer this grant type",
+        "authorization_pending" | "slow_down" => "the user has not finished signing in yet",
+        _ => "the error_description says why",
+    }
 }
 
 /// Reports an error once: as the JSON object with `--json`, else on stderr.
