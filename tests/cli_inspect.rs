@@ -343,6 +343,11 @@ fn a_failure_inside_a_nested_token_rejects_the_whole() {
     assert_eq!(run.status, 1, "the inner token expired: {}", run.stdout);
     let r = run.json();
     assert_eq!(check(&r["nested"], "exp")["status"], "fail");
+    // The wrapper points at the token inside instead of calling its claims unreadable.
+    assert_eq!(
+        check(&r, "exp")["message"],
+        "checked on the nested token (below)"
+    );
     // The wrapper lives as long as the token inside it.
     assert_eq!(r["lifetime"]["state"], "expired");
     assert!(

@@ -104,8 +104,21 @@ fn diagnose_jws(
     checks.extend(duplicates_check(&jws.duplicates));
     checks.extend([alg_check(&jws, verdict), crit_check(&jws.header)]);
     checks.push(signature_check(&signature, verdict));
-    checks.extend(claim_checks(claims, opts, token_type));
-    checks.push(typ_check(&jws.header, claims, token_type));
+    if jws.nested.is_some() {
+        // The wrapper carries no claims of its own: the token inside is judged below.
+        checks.extend(
+            ["exp", "nbf", "iat", "iss", "aud", "scope"]
+                .map(|id| Check::new(id, Info, "checked on the nested token (below)")),
+        );
+        checks.push(Check::new(
+            "typ",
+            Info,
+            "nested JWT (cty: JWT): a signed wrapper around another token",
+        ));
+    } else {
+        checks.extend(claim_checks(claims, opts, token_type));
+        checks.push(typ_check(&jws.header, claims, token_type));
+    }
     // About the key rather than the signature (weak, private, embedded, fetched over http):
     // their own id, so the signature check stays one line.
     if let Some(v) = verdict {
