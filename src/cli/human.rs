@@ -55,7 +55,13 @@ pub fn report(r: &Report, style: Style) -> String {
     if let Some(label) = &r.input.label {
         title = format!("{}: {title}", escape(label));
     }
-    let mut facts = vec![format!("{:?}", r.kind).to_uppercase()];
+    let kind = format!("{:?}", r.kind).to_uppercase();
+    // "opaque token  OPAQUE" says it twice.
+    let mut facts = if title.to_uppercase().contains(&kind) {
+        Vec::new()
+    } else {
+        vec![kind]
+    };
     if let Some(alg) = &r.signature.alg {
         facts.push(escape(alg));
     }
@@ -126,7 +132,12 @@ pub fn report(r: &Report, style: Style) -> String {
                 let _ = writeln!(
                     s,
                     "{pad}{}",
-                    style.dim(&format!("{} · {} local · {}", t.utc, t.local, t.relative))
+                    style.dim(&if t.local.ends_with("+00:00") {
+                        // Local time is UTC here: once is enough.
+                        format!("{} · {}", t.utc, t.relative)
+                    } else {
+                        format!("{} · {} local · {}", t.utc, t.local, t.relative)
+                    })
                 );
             }
             if let Some(p) = &c.problem {
@@ -139,7 +150,10 @@ pub fn report(r: &Report, style: Style) -> String {
     }
 
     let l = &r.lifetime;
-    let mut life = format!("{} ({})", l.summary, l.state.label());
+    let mut life = l.summary.clone();
+    if !life.contains(l.state.label()) {
+        life = format!("{life} ({})", l.state.label());
+    }
     if let Some(until) = &l.accepted_until {
         let _ = write!(
             life,

@@ -215,11 +215,16 @@ impl Key {
         if let Some(kid) = &self.kid {
             parts.push(format!("kid {kid:?}"));
         }
-        parts.push(self.material.describe());
+        let material = self.material.describe();
+        // "HMAC secret (6 bytes), from HMAC secret" says it twice.
+        let origin_said = material.starts_with(self.origin.as_str());
+        parts.push(material);
         if let Some(t) = self.material.thumbprint() {
             parts.push(format!("thumbprint {t}"));
         }
-        parts.push(format!("from {}", self.origin));
+        if !origin_said {
+            parts.push(format!("from {}", self.origin));
+        }
         parts.join(", ")
     }
 }

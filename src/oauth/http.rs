@@ -234,7 +234,7 @@ fn plain_reason(chain: &[String]) -> String {
     } else if all.contains("dns") || all.contains("lookup") || all.contains("resolve") {
         Some("the host name does not resolve")
     } else if all.contains("connection refused") {
-        Some("connection refused (is the server running on that port?)")
+        Some("nothing answers on that port (is the server running?)")
     } else {
         None
     };
@@ -363,7 +363,7 @@ mod tests {
         ]);
         assert_eq!(
             refused,
-            "connection refused (is the server running on that port?): Connection refused (os error 111)"
+            "nothing answers on that port (is the server running?): Connection refused (os error 111)"
         );
     }
 }
