@@ -22,7 +22,9 @@ pub fn escape_invisible(text: &str) -> String {
     }
     text.chars()
         .map(|c| {
-            if invisible(c) {
+            if matches!(c, '\n' | '\r' | '\t') {
+                c.escape_default().to_string()
+            } else if invisible(c) {
                 c.escape_unicode().to_string()
             } else {
                 c.to_string()
@@ -84,6 +86,7 @@ mod tests {
             serde_json::from_str::<String>(&escaped).unwrap(),
             "x\u{2066}y"
         );
-        assert_eq!(escape_invisible("a\u{202e}b\n"), "a\\u{202e}b\\u{a}");
+        assert_eq!(escape_invisible("a\u{202e}b\n"), "a\\u{202e}b\\n");
+        assert_eq!(escape_invisible("\u{1b}[2J"), "\\u{1b}[2J");
     }
 }
