@@ -7,7 +7,7 @@ use serde_json::Value;
 
 use crate::token::claims::{explain_alg, explain_header};
 use crate::token::parse::ParseError;
-use crate::token::report::{CheckStatus, Report};
+use crate::token::report::{CheckStatus, Kind, Report};
 
 /// Longest value shown in full on one line; `--json` has everything.
 const MAX_VALUE_CHARS: usize = 160;
@@ -90,6 +90,13 @@ pub fn report(r: &Report, style: Style) -> String {
         let width = header.keys().map(|k| k.chars().count()).max().unwrap_or(0);
         for (name, value) in header {
             let explain = match (name.as_str(), value.as_str()) {
+                // In a JWE these name the recipient's key and the key management algorithm.
+                ("kid", _) if r.kind == Kind::Jwe => {
+                    Some("which of the recipient's keys the content key is encrypted to")
+                }
+                ("alg", _) if r.kind == Kind::Jwe => {
+                    Some("how the content encryption key is encrypted for the recipient")
+                }
                 ("alg", Some(a)) => explain_alg(a).or(explain_header(name)),
                 _ => explain_header(name),
             };
