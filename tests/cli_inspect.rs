@@ -457,3 +457,23 @@ fn a_malformed_refresh_token_is_never_printed() {
         run.stdout
     );
 }
+
+#[test]
+fn a_key_file_is_named_in_the_verdict() {
+    let secret = b"a-32-byte-secret-for-hs256-tests";
+    let token = jsonwebtoken::encode(
+        &jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS256),
+        &json!({"sub": "alice"}),
+        &jsonwebtoken::EncodingKey::from_secret(secret),
+    )
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("team-signing.jwk.json");
+    let k = URL_SAFE_NO_PAD.encode(secret);
+    std::fs::write(&path, json!({"kty": "oct", "k": k}).to_string()).unwrap();
+    let path = path.display().to_string();
+    let run = tokenscope(&["inspect", "--json", "--key", &path, &token], "");
+    assert_eq!(run.status, 0, "{}", run.stdout);
+    let detail = run.json()["signature"]["detail"].as_str().unwrap().to_string();
+    assert!(detail.contains("team-signing.jwk.json"), "{detail}");
+}

@@ -111,7 +111,10 @@ impl KeyArgs {
         } else if let Some(path) = &self.key {
             let text = std::fs::read_to_string(path)
                 .map_err(|e| format!("cannot read the key file {}: {e}", path.display()))?;
-            KeySource::KeyText(text)
+            KeySource::KeyFile {
+                path: path.display().to_string(),
+                text,
+            }
         } else if let Some(u) = &self.jwks_url {
             KeySource::JwksUrl(u.clone())
         } else if let Some(i) = &self.discover {

@@ -300,7 +300,10 @@ pub fn from_text(text: &str, origin: &str) -> Result<Vec<Key>, KeyError> {
         return Err(KeyError::Empty);
     }
     if t.contains("-----BEGIN ") {
-        return from_pem(t).map(|k| vec![k]);
+        return from_pem(t).map(|mut k| {
+            k.origin = format!("{} in {origin}", k.origin);
+            vec![k]
+        });
     }
     if t.starts_with('{') {
         let value: Value = serde_json::from_str(t).map_err(|e| {

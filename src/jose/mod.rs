@@ -20,6 +20,8 @@ pub enum KeySource {
     SecretBase64(String),
     /// PEM (SPKI, PKCS#1, certificate, private key), a JWK or a JWKS, as text.
     KeyText(String),
+    /// The same, read from a file, whose name the verdict gives.
+    KeyFile { path: String, text: String },
     /// A JWKS to fetch.
     JwksUrl(String),
     /// An issuer: OIDC discovery, then RFC 8414, then its `jwks_uri`.
@@ -35,6 +37,7 @@ impl KeySource {
                 format!("HMAC secret ({} characters)", s.chars().count())
             }
             Self::KeyText(_) => "key text (PEM, JWK or JWKS)".to_string(),
+            Self::KeyFile { path, .. } => format!("key file {path}"),
             Self::JwksUrl(u) => format!("JWKS at {u}"),
             Self::Issuer(i) => format!("issuer {i}"),
         }

@@ -226,6 +226,11 @@ impl KeyResolver {
                     jose::verify(jws, &[jose::keys::hmac_secret_base64(s)?], self.options).verdict,
                 );
             }
+            KeySource::KeyFile { path, text } => {
+                return Ok(
+                    jose::verify(jws, &jose::keys::from_text(text, path)?, self.options).verdict,
+                );
+            }
             KeySource::KeyText(t) => {
                 return Ok(jose::verify(
                     jws,

@@ -139,6 +139,8 @@ fn compact_rows(ui: &mut Ui, id: EntryId, raw: &str, bounds: &[(usize, usize)], 
         .id_salt(("compact-token", id))
         .max_height((row_height + ui.spacing().item_spacing.y) * 6.0)
         .auto_shrink([false, true])
+        // Six rows of a long token would look like all of it without a visible bar.
+        .scroll_bar_visibility(egui::scroll_area::ScrollBarVisibility::AlwaysVisible)
         .show_rows(ui, row_height, rows, |ui, range| {
             for row in range {
                 let (start, end) = (boundary(row * per_row), boundary((row + 1) * per_row));
