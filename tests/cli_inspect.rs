@@ -474,6 +474,9 @@ fn a_key_file_is_named_in_the_verdict() {
     let path = path.display().to_string();
     let run = tokenscope(&["inspect", "--json", "--key", &path, &token], "");
     assert_eq!(run.status, 0, "{}", run.stdout);
-    let detail = run.json()["signature"]["detail"].as_str().unwrap().to_string();
+    let detail = run.json()["signature"]["detail"]
+        .as_str()
+        .unwrap()
+        .to_string();
     assert!(detail.contains("team-signing.jwk.json"), "{detail}");
 }

@@ -118,3 +118,24 @@ fn a_key_file_named_by_its_path_is_loaded_and_verifies_the_token() {
         !labels_containing(h, "Valid signature").is_empty()
     });
 }
+
+#[test]
+fn a_pasted_key_goes_to_the_selected_tokens_form() {
+    let (mut harness, _clock) = window();
+    // Nothing selected yet: the key is not lost in the workspace as a broken token.
+    paste(
+        &mut harness,
+        r#"{"kty": "oct", "k": "c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0LXNlY3JldA"}"#,
+    );
+    assert!(harness.state().entry_labels().is_empty());
+    assert!(!labels_containing(&harness, "holds a key, not a token").is_empty());
+
+    paste(&mut harness, &fresh_token());
+    paste(
+        &mut harness,
+        r#"{"kty": "oct", "k": "c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0LXNlY3JldA"}"#,
+    );
+    assert_eq!(harness.state().entry_labels().len(), 1);
+    assert!(!labels_containing(&harness, "Loaded the key from the clipboard").is_empty());
+    harness.get_by_label("JWK");
+}

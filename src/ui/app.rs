@@ -239,7 +239,7 @@ impl App {
         }
     }
 
-    fn load_key_file(&mut self, target: Option<EntryId>, name: &str, text: String) {
+    pub(super) fn load_key_file(&mut self, target: Option<EntryId>, name: &str, text: String) {
         let entry = target
             .and_then(|id| self.state.entry_mut(id))
             .filter(|e| e.jws().is_some());
@@ -255,7 +255,7 @@ impl App {
             }
             None => self.notify(
                 Level::Warn,
-                format!("{name} holds a key: select a signed token first, then drop it again"),
+                format!("{name} holds a key, not a token: select a signed token first, then give the key again"),
             ),
         }
     }

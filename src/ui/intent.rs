@@ -180,6 +180,12 @@ impl App {
 
     /// Normalises `text` and adds every token in it, grouped when there are several.
     pub(super) fn add_text(&mut self, text: &str, origin: &str) {
+        // A pasted key belongs to the selected token's verification form, as a dropped one.
+        if crate::jose::keys::looks_like_key(text) {
+            let selected = self.state.selected;
+            self.load_key_file(selected, origin, text.to_string());
+            return;
+        }
         let now = self.now();
         let normalized = match token::normalize(text) {
             Ok(n) => n,
