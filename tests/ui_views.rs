@@ -170,12 +170,15 @@ fn a_nested_token_shows_its_claims_and_is_masked_in_presenter_mode() {
         base64::Engine::encode(&base64::engine::general_purpose::URL_SAFE_NO_PAD, &inner),
         ui_common::signature()
     );
-    let (mut harness, _clock) = window();
+    let (mut harness, clock) = window();
     paste(&mut harness, &outer);
     harness.get_by_label("Nested token");
     harness.get_by_label("bob");
-    // The wrapper lives as long as the token inside.
-    assert!(!labels_containing(&harness, "expires in 5 min").is_empty());
+    // The wrapper lives as long as the token inside, and its countdown ticks.
+    clock.advance_seconds(10);
+    harness.run();
+    assert!(!labels_containing(&harness, "expires in 4 min 50 s").is_empty());
+    assert!(labels_containing(&harness, "never expires").is_empty());
 
     let inner_body = &inner[inner.find('.').unwrap() + 1..inner.rfind('.').unwrap()];
     harness.key_press_modifiers(egui::Modifiers::COMMAND | egui::Modifiers::SHIFT, Key::P);

@@ -5,7 +5,7 @@ use serde_json::{Map, Value};
 
 use super::checks::{claim_checks, typ_check, unreadable_claim_checks};
 use super::claims::{TokenType, claim_views, explain_alg};
-use super::lifetime::{Lifetime, LifetimeState};
+use super::lifetime::Lifetime;
 use super::parse::{Jwe, Jws, Opaque, Payload, Token, json_type};
 use super::report::{
     Check, CheckStatus, InputInfo, JweInfo, Kind, OpaqueInfo, PayloadFormat, Report,
@@ -131,7 +131,7 @@ fn diagnose_jws(
 
     let views = claims.map(|c| claim_views(c, opts.now)).unwrap_or_default();
     let known: Vec<&HumanTime> = views.iter().filter_map(|v| v.time.as_ref()).collect();
-    let mut lifetime = Lifetime::compute_reusing(claims, opts.now, opts.leeway, &known);
+    let lifetime = Lifetime::compute_reusing(claims, opts.now, opts.leeway, &known);
     let claims = views;
     let nested = jws.nested.map(|inner| {
         Box::new(diagnose_owned(
@@ -144,16 +144,7 @@ fn diagnose_jws(
             None,
         ))
     });
-    // A signed wrapper around a token lives as long as the token inside.
-    if let Some(inner) = nested.as_deref()
-        && matches!(
-            lifetime.state,
-            LifetimeState::NoExpiry | LifetimeState::Unknown
-        )
-    {
-        lifetime = inner.lifetime.clone();
-        lifetime.summary = format!("{} (the nested token)", lifetime.summary);
-    }
+    let lifetime = lifetime.or_nested(|| nested.as_ref().map(|n| n.lifetime.clone()));
 
     let (payload, payload_format) = match jws.payload {
         Payload::Json(v) => (v, PayloadFormat::Json),

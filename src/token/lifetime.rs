@@ -78,6 +78,22 @@ impl Lifetime {
         }
     }
 
+    /// A signed wrapper around a token (`cty: JWT`) that has no dates of its own lives as
+    /// long as the token inside; `inner` is that token's lifetime, when there is one.
+    #[must_use]
+    pub fn or_nested(self, inner: impl FnOnce() -> Option<Self>) -> Self {
+        if !matches!(self.state, LifetimeState::NoExpiry | LifetimeState::Unknown) {
+            return self;
+        }
+        match inner() {
+            Some(mut lifetime) => {
+                lifetime.summary = format!("{} (the nested token)", lifetime.summary);
+                lifetime
+            }
+            None => self,
+        }
+    }
+
     /// Computes the lifetime from the claims at `now`.
     #[must_use]
     pub fn compute(claims: Option<&Map<String, Value>>, now: i64, leeway: u64) -> Self {

@@ -388,10 +388,15 @@ fn input_info(source: &Option<String>, stripped: &[String], length: usize) -> In
     }
 }
 
-/// A JWT's lifetime from its claims; other kinds keep the report's ("unknown: introspect").
+/// A JWT's lifetime from its claims (a nested token's, for its wrapper); other kinds keep the
+/// report's ("unknown: introspect").
 fn live_lifetime(token: &Token, report: &Report, now: i64, leeway: u64) -> Lifetime {
     match token {
-        Token::Jws(jws) => Lifetime::compute(jws.claims(), now, leeway),
+        Token::Jws(jws) => Lifetime::compute(jws.claims(), now, leeway).or_nested(|| {
+            let inner_token = jws.nested.as_deref()?;
+            let inner_report = report.nested.as_deref()?;
+            Some(live_lifetime(inner_token, inner_report, now, leeway))
+        }),
         _ => report.lifetime.clone(),
     }
 }
