@@ -144,7 +144,8 @@ pub fn parse_pkcs1_public(der: &[u8]) -> Result<KeyMaterial, KeyError> {
 }
 
 /// Whether `bytes` are exactly one DER SEQUENCE: the shape of every key and certificate
-/// encoding (SPKI, PKCS#1, PKCS#8, SEC1, X.509), and vanishingly unlikely for a random secret.
+/// encoding (SPKI, PKCS#1, PKCS#8, SEC1, X.509). A random secret has it now and then, so the
+/// caller also parses the contents.
 #[must_use]
 pub fn is_one_sequence(bytes: &[u8]) -> bool {
     let mut r = Reader::new(bytes);

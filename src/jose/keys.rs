@@ -272,7 +272,12 @@ fn refuse_key_shaped(bytes: &[u8]) -> Result<(), KeyError> {
             "this is a JWK or JWKS; give it as a key, not as an HMAC secret".into(),
         ));
     }
-    if der::is_one_sequence(bytes) {
+    // Public key material in DER: what an attacker has and would offer as the "secret".
+    if der::is_one_sequence(bytes)
+        && (der::parse_spki(bytes).is_ok()
+            || der::parse_pkcs1_public(bytes).is_ok()
+            || der::certificate_spki(bytes).is_ok())
+    {
         return Err(KeyError::NotASecret(
             "these bytes are DER (a key or a certificate); a public key is never used as an HMAC secret (alg confusion)".into(),
         ));
@@ -352,6 +357,16 @@ mod tests {
             "NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs"
         );
         assert_eq!(key.material.rsa_bits(), Some(2048));
+    }
+
+    #[test]
+    fn a_random_secret_shaped_like_der_is_still_a_secret() {
+        // 0x30 0x1e and 30 more bytes: one DER SEQUENCE by shape, but no key inside.
+        let mut secret = vec![0x30, 0x1e];
+        secret.extend((0u8..30).map(|i| i.wrapping_mul(37).wrapping_add(11)));
+        assert!(super::der::is_one_sequence(&secret));
+        let b64 = URL_SAFE_NO_PAD.encode(&secret);
+        assert!(hmac_secret_base64(&b64).is_ok());
     }
 
     #[test]

@@ -227,8 +227,8 @@ fn classify(url: &str, e: &reqwest::Error) -> HttpError {
 /// valid for name …"), after a few plain words on what kind of failure it is. The outer
 /// layers only repeat "error sending request".
 fn plain_reason(chain: &[String]) -> String {
-    const MAX_CHARS: usize = 200;
-    let all = chain.join(" ").to_lowercase();
+    // The first layer names the URL, whose host or path may hold "tls" or "dns".
+    let all = chain.get(1..).unwrap_or_default().join(" ").to_lowercase();
     let kind = if all.contains("certificate") || all.contains("tls") || all.contains("handshake") {
         Some("TLS failed")
     } else if all.contains("dns") || all.contains("lookup") || all.contains("resolve") {
@@ -238,11 +238,7 @@ fn plain_reason(chain: &[String]) -> String {
     } else {
         None
     };
-    let root = chain.last().map_or("unknown error", String::as_str);
-    let root = match root.char_indices().nth(MAX_CHARS) {
-        Some((cut, _)) => format!("{}…", &root[..cut]),
-        None => root.to_string(),
-    };
+    let root = short(chain.last().map_or("unknown error", String::as_str));
     match kind {
         Some(kind) => format!("{kind}: {root}"),
         None => root,
