@@ -102,6 +102,19 @@ fn a_key_file_named_by_its_path_is_loaded_and_verifies_the_token() {
     ui_common::wait_for(&mut harness, "the error", |h| {
         !labels_containing(h, "Cannot use missing.pem: cannot open it").is_empty()
     });
+    // A file that holds no key (a bare secret) is refused, never added as a token.
+    let secret_file = dir.path().join("secret.txt");
+    std::fs::write(&secret_file, "s3cret-value").unwrap();
+    let field = harness.get_by_label("Key file");
+    field.focus();
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    field.type_text(&secret_file.display().to_string());
+    harness.run();
+    harness.get_by_label("Load").click();
+    ui_common::wait_for(&mut harness, "the refusal", |h| {
+        !labels_containing(h, "secret.txt is not a key file").is_empty()
+    });
+    assert_eq!(harness.state().entry_labels().len(), 1);
 
     let field = harness.get_by_label("Key file");
     field.focus();

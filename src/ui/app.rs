@@ -40,12 +40,21 @@ pub struct AppState {
     pub help_open: bool,
     pub notice: Option<Notice>,
     pub samples_job: Option<JobId>,
-    /// Dropped files being read, and the entry selected when each was dropped (a key file
-    /// goes to that entry's verification form).
-    pub file_jobs: HashMap<JobId, Option<EntryId>>,
+    /// Files being read, each with the entry selected when it was asked for (a key file goes
+    /// to that entry's verification form).
+    pub file_jobs: HashMap<JobId, FileJob>,
     /// The frame in which the Paste button asked the platform for the clipboard.
     pub paste_asked_in_frame: Option<u64>,
     next_id: u64,
+}
+
+/// A file being read for the workspace (dropped) or for a key form (named there).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FileJob {
+    pub target: Option<EntryId>,
+    /// Named in the key form: anything but a key is refused, never added as a token (a
+    /// file holding a bare secret would otherwise be shown as one).
+    pub key_only: bool,
 }
 
 /// Where pasted text comes from, in the status line's words.
@@ -209,7 +218,7 @@ impl App {
                 }
             }
             Event::FileRead { job, path, result } => {
-                let Some(target) = self.state.file_jobs.remove(&job) else {
+                let Some(FileJob { target, key_only }) = self.state.file_jobs.remove(&job) else {
                     return;
                 };
                 let name = path.file_name().map_or_else(
@@ -221,6 +230,10 @@ impl App {
                     Ok(text) if crate::jose::keys::looks_like_key(&text) => {
                         self.load_key_file(target, &name, text.into_inner())
                     }
+                    Ok(_) if key_only => self.notify(
+                        Level::Error,
+                        format!("{name} is not a key file: expected PEM, a JWK or a JWKS"),
+                    ),
                     Ok(text) => self.add_text(&text, &name),
                 }
             }
@@ -313,7 +326,10 @@ impl App {
                 }
             }
             for file in &i.raw.dropped_files {
-                out.push(Intent::ReadFile(file.path().to_path_buf()));
+                out.push(Intent::ReadFile {
+                    path: file.path().to_path_buf(),
+                    key_only: false,
+                });
             }
             out
         })

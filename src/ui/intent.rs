@@ -25,9 +25,12 @@ pub enum Intent {
     },
     /// The Paste button: ask the platform for the clipboard (it arrives as a paste event).
     RequestPaste,
-    /// Read a dropped file, or one named in the key form: a key goes to the selected token's
-    /// verification form, anything else is added as tokens.
-    ReadFile(PathBuf),
+    /// Read a dropped file, or one named in the key form (`key_only`): a key goes to the
+    /// selected token's verification form; anything else is added as tokens, if allowed.
+    ReadFile {
+        path: PathBuf,
+        key_only: bool,
+    },
     LoadSamples,
     Select(EntryId),
     /// Move the selection up (-1) or down (+1) the list.
@@ -67,10 +70,12 @@ impl App {
                 self.state.paste_asked_in_frame = Some(ctx.cumulative_frame_nr());
                 ctx.request_repaint();
             }
-            Intent::ReadFile(path) => {
+            Intent::ReadFile { path, key_only } => {
                 let job = self.state.next_job();
                 let target = self.state.selected;
-                self.state.file_jobs.insert(job, target);
+                self.state
+                    .file_jobs
+                    .insert(job, super::app::FileJob { target, key_only });
                 self.notify(Level::Busy, format!("Reading {}…", file_name(&path)));
                 self.send(Command::ReadFile { job, path });
             }

@@ -92,7 +92,10 @@ pub fn show(ui: &mut Ui, entry: &mut Entry, presenter: bool) -> Vec<Intent> {
                 let load = ui.add_enabled(!path.is_empty(), egui::Button::new("Load"));
                 let entered = field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
                 if !path.is_empty() && (load.clicked() || entered) {
-                    intents.push(Intent::ReadFile(path.into()));
+                    intents.push(Intent::ReadFile {
+                        path: path.into(),
+                        key_only: true,
+                    });
                 }
             });
         }
