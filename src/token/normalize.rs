@@ -97,6 +97,12 @@ pub fn normalize(input: &str) -> Result<Normalized, ParseError> {
     if text.is_empty() {
         return Err(ParseError::Empty);
     }
+    // A page the server sent instead of a token (a login form, an error page).
+    if text.starts_with('<') {
+        return Err(ParseError::NotAToken {
+            what: "this is HTML or XML (a page the server sent?)",
+        });
+    }
     if text.contains("://") {
         return Err(ParseError::NotAToken {
             what: if text.contains("code=") {
@@ -120,16 +126,31 @@ pub fn normalize(input: &str) -> Result<Normalized, ParseError> {
     })
 }
 
-/// A JWS that a terminal, an e-mail or a log viewer wrapped over several lines: the pieces
-/// are base64url and dots, and joined they hold exactly two dots. Two tokens on two lines
-/// join to four dots and are left for the parser to name.
+/// A JWS that a terminal, an e-mail or a log viewer wrapped over several lines: it starts
+/// like a JWT, every line but the last has the same width, the pieces are base64url and
+/// dots, and joined they hold exactly two dots. Two tokens on two lines (four dots), or a JWT
+/// and a refresh token (lines of other widths), are left for the parser to name.
 fn unwrapped_jws(text: &str) -> Option<String> {
     // Wrapping breaks lines; a space alone is more likely a paste gone wrong, and the parser
     // names it.
-    if !text.contains(['\n', '\r']) {
+    if !text.contains(['\n', '\r']) || !text.starts_with("eyJ") {
         return None;
     }
-    let joined: String = text.split_whitespace().collect();
+    let lines: Vec<&str> = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
+    let width = lines.first()?.len();
+    let (last, full) = lines.split_last()?;
+    if full.iter().any(|l| l.len() != width) || last.len() > width {
+        return None;
+    }
+    // Two lines whose first is a whole JWS already: a token and something else after it.
+    if lines.len() == 2 && lines[0].matches('.').count() >= 2 {
+        return None;
+    }
+    let joined: String = lines.concat();
     let token_chars = joined
         .bytes()
         .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'));
@@ -371,6 +392,12 @@ mod tests {
         );
         let (t, _) = one("a.b.c\nd.e.f");
         assert_eq!(t, "a.b.c\nd.e.f");
+        // A JWT, then a refresh token on the next line: not one token.
+        let (t, _) = one("eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhIn0.c2ln\n8xLOxBtZp8");
+        assert!(t.contains('\n'), "{t}");
+        // Wrapped at a fixed width over three lines, the signature split too.
+        let (t, _) = one("eyJhbGciOiJIUzI1\nNiJ9.eyJzdWIiOiJ\nhIn0.c2ln");
+        assert_eq!(t, "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhIn0.c2ln");
         // A space is not wrapping: left alone for the parser to report.
         assert_eq!(one("a.b c.d").0, "a.b c.d");
         assert_eq!(one("a.b\n{c}.d").0, "a.b\n{c}.d");

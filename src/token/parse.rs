@@ -302,6 +302,12 @@ fn parse_nested(token: &str, depth: usize) -> Result<Token, ParseError> {
                 found: describe_char(c),
             })
     };
+    // Markup is a page the server sent instead of a token (a login form, an error page).
+    if token.starts_with('<') {
+        return Err(ParseError::NotAToken {
+            what: "this is HTML or XML (a page the server sent?)",
+        });
+    }
     // One linear pass; stop counting as soon as the shape is impossible.
     let mut dots = [0usize; 4];
     let mut count = 0;
@@ -322,12 +328,6 @@ fn parse_nested(token: &str, depth: usize) -> Result<Token, ParseError> {
         && let Some(e) = whitespace()
     {
         return Err(e);
-    }
-    // Markup is a page the server sent instead of a token (a login form, an error page).
-    if token.starts_with('<') {
-        return Err(ParseError::NotAToken {
-            what: "this is HTML or XML (a page the server sent?)",
-        });
     }
     if !looks_like_jwt(token) {
         return Ok(opaque(token));
