@@ -12,11 +12,13 @@ use super::style::{self, Syntax};
 use super::tree_model::{Row, RowValue, TreeModel};
 
 /// Shown instead of a nested token's decoded text in presenter mode: that text is a token.
-pub const NESTED_MASKED: &str = "The payload is a nested token: its text is masked in presenter mode. Its claims are in Checks & claims.";
+pub const NESTED_MASKED: &str = "The payload is a nested token: its text is masked (presenter mode, or an unrevealed refresh token). Its claims are in Checks & claims.";
 
 /// Draws the tree view of a parsed token.
 pub fn show(ui: &mut Ui, entry: &mut Entry, now: i64, presenter: bool) -> Vec<Intent> {
     let mut intents = Vec::new();
+    // An unrevealed refresh token masks its text here too, as in the raw view.
+    let masked = entry.token_masked(presenter);
     let Entry {
         id,
         body,
@@ -26,7 +28,7 @@ pub fn show(ui: &mut Ui, entry: &mut Entry, now: i64, presenter: bool) -> Vec<In
     let Body::Parsed(parsed) = body else {
         return intents;
     };
-    if presenter && parsed.report.nested.is_some() {
+    if masked && parsed.report.nested.is_some() {
         ui.weak(NESTED_MASKED);
         return intents;
     }
