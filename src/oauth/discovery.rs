@@ -305,7 +305,7 @@ impl KeyResolver {
                 .filter_map(|k| k.kid.as_deref())
                 .map(jose::verify::display_kid)
                 .collect();
-            verdict.detail = format!(
+            let missing = format!(
                 "no key with kid {} at {jwks_uri} (keys there: {}){skipped}",
                 jose::verify::display_kid(&kid),
                 if known.is_empty() {
@@ -314,6 +314,13 @@ impl KeyResolver {
                     known.join(", ")
                 }
             );
+            // When keys without a kid were tried, why they failed stays in the verdict.
+            verdict.detail = match verdict.detail.split_once(" did not verify it: ") {
+                Some((_, why)) => {
+                    format!("{missing}, and the keys without a kid did not verify it: {why}")
+                }
+                None => missing,
+            };
         }
         Ok(verdict)
     }
