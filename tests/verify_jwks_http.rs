@@ -355,3 +355,30 @@ async fn a_jwks_with_a_byte_order_mark_is_read() {
         .await;
     assert_eq!(v.status, SignatureStatus::Valid, "{}", v.detail);
 }
+
+#[tokio::test]
+async fn an_unknown_kid_with_keyless_keys_says_both_after_the_refetch() {
+    let (keys, _, _) = setup();
+    let k = keys.clone();
+    let server = TestServer::start(move |_| {
+        Reply::json(&json!({"keys": [k.k1.jwk(Some("k1")), k.k1.jwk(None)]}))
+    });
+    let token = sign_jws(
+        &keys.k2,
+        &json!({"alg": "RS256", "kid": "zz"}),
+        &json!({"sub": "a"}),
+    );
+    let v = KeyResolver::with_cooldown(Duration::ZERO)
+        .verify(&jws(&token), &KeySource::JwksUrl(server.url("/jwks")))
+        .await;
+    assert_eq!(v.status, SignatureStatus::Invalid);
+    assert!(
+        v.detail.starts_with(&format!(
+            "no key with kid \"zz\" at {} (keys there: \"k1\"), and the keys without a kid did not verify it: ",
+            server.url("/jwks")
+        )),
+        "{}",
+        v.detail
+    );
+    assert_eq!(server.requests(), 2, "one refetch for the unknown kid");
+}
