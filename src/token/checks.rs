@@ -13,6 +13,9 @@ use super::time::{DateClaim, duration};
 use CheckStatus::{Fail, Info, Pass, Warn};
 
 /// exp/nbf/iat/iss/aud/scope for a token whose claims cannot be read.
+/// The checks a claims object always gets, in checklist order.
+pub(super) const CLAIM_CHECKS: [&str; 6] = ["exp", "nbf", "iat", "iss", "aud", "scope"];
+
 pub(super) fn unreadable_claim_checks(opts: &Options, what: &str) -> Vec<Check> {
     let mut checks: Vec<Check> = ["exp", "nbf", "iat"]
         .into_iter()

@@ -24,13 +24,29 @@ impl std::fmt::Debug for Found {
 }
 
 /// The tokens found in a paste and what was removed to find them.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct Normalized {
     pub tokens: Vec<Found>,
     /// One plain phrase per thing removed, in the order it was removed.
     pub stripped: Vec<String>,
     /// Non-token members of a pasted token response (`token_type`, `expires_in`, `scope` …).
     pub response_fields: Vec<(String, Value)>,
+}
+
+// By hand: a response's other members may hold a secret of their own (`device_secret`).
+impl std::fmt::Debug for Normalized {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let names: Vec<&str> = self
+            .response_fields
+            .iter()
+            .map(|(k, _)| k.as_str())
+            .collect();
+        f.debug_struct("Normalized")
+            .field("tokens", &self.tokens)
+            .field("stripped", &self.stripped)
+            .field("response_fields", &names)
+            .finish()
+    }
 }
 
 /// Token names a token-endpoint response (RFC 6749 §5.1, OIDC Core §3.1.3.3, RFC 8693) or a
@@ -211,8 +227,6 @@ fn strip_prefix_ignore_case<'a>(text: &'a str, prefix: &str) -> Option<&'a str> 
         .then(|| &text[prefix.len()..])
 }
 
-/// `{"access_token": …, "id_token": …}`: every token it holds, labelled, plus the rest.
-#[allow(clippy::type_complexity)]
 /// What a pasted JSON object turned out to be.
 enum JsonPaste {
     /// A token response: its tokens, and its other members.
@@ -228,7 +242,8 @@ enum JsonPaste {
     },
 }
 
-/// `None` when `text` is not a JSON object.
+/// `{"access_token": …, "id_token": …}`: every token it holds, labelled, plus the rest; or an
+/// error response, or another object. `None` when `text` is not a JSON object.
 fn read_json_paste(text: &str) -> Option<JsonPaste> {
     let Ok(Value::Object(map)) = serde_json::from_str::<Value>(text) else {
         return None;
