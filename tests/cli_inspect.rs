@@ -400,7 +400,8 @@ fn an_expectation_or_key_that_cannot_be_checked_is_not_accepted() {
 fn a_broken_auth_time_fails_and_a_scope_array_is_read() {
     let token = jwt(
         json!({"alg": "HS256"}),
-        json!({"sub": "a", "auth_time": "yesterday", "scope": ["orders:read", "orders:write"]}),
+        json!({"sub": "a", "auth_time": "yesterday", "updated_at": null,
+               "scope": ["orders:read", "orders:write"]}),
     );
     let run = tokenscope(&["inspect", "--json", "--scope", "orders:read", &token], "");
     assert_eq!(run.status, 1, "{}", run.stdout);
@@ -411,6 +412,7 @@ fn a_broken_auth_time_fails_and_a_scope_array_is_read() {
         auth_time["message"].as_str().unwrap().contains("string"),
         "{auth_time}"
     );
+    assert_eq!(check(&r, "updated_at")["status"], "fail");
     assert_eq!(check(&r, "scope")["status"], "pass");
 }
 

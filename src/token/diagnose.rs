@@ -3,7 +3,7 @@
 
 use serde_json::{Map, Value};
 
-use super::checks::{claim_checks, typ_check, unreadable_claim_checks};
+use super::checks::{CLAIM_CHECKS, claim_checks, typ_check, unreadable_claim_checks};
 use super::claims::{TokenType, claim_views, explain_alg};
 use super::lifetime::Lifetime;
 use super::parse::{Jwe, Jws, Opaque, Payload, Token, json_type};
@@ -107,8 +107,7 @@ fn diagnose_jws(
     if jws.nested.is_some() {
         // The wrapper carries no claims of its own: the token inside is judged below.
         checks.extend(
-            ["exp", "nbf", "iat", "iss", "aud", "scope"]
-                .map(|id| Check::new(id, Info, "checked on the nested token (below)")),
+            CLAIM_CHECKS.map(|id| Check::new(id, Info, "checked on the nested token (below)")),
         );
         checks.push(Check::new(
             "typ",
