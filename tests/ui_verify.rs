@@ -94,34 +94,20 @@ fn a_key_file_named_by_its_path_is_loaded_and_verifies_the_token() {
     let (mut harness, _clock) = window();
     paste(&mut harness, &token);
     // A path that does not exist says so, and nothing is lost.
-    let field = harness.get_by_label("Key file");
-    field.focus();
-    field.type_text(&dir.path().join("missing.pem").display().to_string());
-    harness.run();
-    harness.get_by_label("Load").click();
+    load_key_file(&mut harness, &dir.path().join("missing.pem"));
     ui_common::wait_for(&mut harness, "the error", |h| {
         !labels_containing(h, "Cannot use missing.pem: cannot open it").is_empty()
     });
     // A file that holds no key (a bare secret) is refused, never added as a token.
     let secret_file = dir.path().join("secret.txt");
     std::fs::write(&secret_file, "s3cret-value").unwrap();
-    let field = harness.get_by_label("Key file");
-    field.focus();
-    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
-    field.type_text(&secret_file.display().to_string());
-    harness.run();
-    harness.get_by_label("Load").click();
+    load_key_file(&mut harness, &secret_file);
     ui_common::wait_for(&mut harness, "the refusal", |h| {
         !labels_containing(h, "secret.txt is not a key file").is_empty()
     });
     assert_eq!(harness.state().entry_labels().len(), 1);
 
-    let field = harness.get_by_label("Key file");
-    field.focus();
-    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
-    field.type_text(&path.display().to_string());
-    harness.run();
-    harness.get_by_label("Load").click();
+    load_key_file(&mut harness, &path);
     ui_common::wait_for(&mut harness, "the key", |h| {
         !labels_containing(h, "Loaded the key from hmac.jwk.json").is_empty()
     });
@@ -151,4 +137,17 @@ fn a_pasted_key_goes_to_the_selected_tokens_form() {
     assert_eq!(harness.state().entry_labels().len(), 1);
     assert!(!labels_containing(&harness, "Loaded the key from the clipboard").is_empty());
     harness.get_by_label("JWK");
+}
+
+/// Types `path` into the key form's "Key file" field, replacing what is there, and presses Load.
+fn load_key_file(
+    harness: &mut egui_kittest::Harness<'_, tokenscope::ui::App>,
+    path: &std::path::Path,
+) {
+    let field = harness.get_by_label("Key file");
+    field.focus();
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    field.type_text(&path.display().to_string());
+    harness.run();
+    harness.get_by_label("Load").click();
 }
