@@ -2,6 +2,8 @@
 //! `kid` and bound to the token's algorithm family. jsonwebtoken is the primitive; ES512 goes
 //! through aws-lc-rs, which jsonwebtoken lacks.
 
+use std::fmt;
+
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use jsonwebtoken::{Algorithm, DecodingKey};
@@ -189,7 +191,11 @@ pub fn verify(jws: &Jws, keys: &[Key], opts: VerifyOptions) -> Verification {
             .iter()
             .map(|(k, r)| format!("{}: {r}", k.describe()))
             .collect();
-        let confusion = refusals.iter().any(|(_, r)| r.contains("alg confusion"));
+        let confused_key = refusals
+            .iter()
+            .find(|(_, r)| matches!(r, Refusal::Confusion(_)))
+            .map(|(k, _)| k);
+        let confusion = confused_key.is_some();
         // An HMAC secret offered for RS256 is a wrong key, not a forged token; the reverse
         // (a public key offered for HS256) is the attack, and the token is refused.
         let secret_for_public_key_alg = confusion
@@ -198,8 +204,10 @@ pub fn verify(jws: &Jws, keys: &[Key], opts: VerifyOptions) -> Verification {
                 .iter()
                 .all(|(k, _)| matches!(k.material, KeyMaterial::Hmac(_)));
         // Keys tokenscope cannot use (Ed448): nothing was checked, so nothing is invalid.
-        let only_unsupported =
-            !refusals.is_empty() && refusals.iter().all(|(_, r)| r.ends_with(UNSUPPORTED_KEY));
+        let only_unsupported = !refusals.is_empty()
+            && refusals
+                .iter()
+                .all(|(_, r)| matches!(r, Refusal::Unsupported(_)));
         let mut v = verdict(
             if secret_for_public_key_alg {
                 SignatureStatus::Unverified
@@ -218,10 +226,10 @@ pub fn verify(jws: &Jws, keys: &[Key], opts: VerifyOptions) -> Verification {
                 format!("no usable key for {alg}: {}", reasons.join("; "))
             },
         );
-        if confusion {
+        if let Some(key) = confused_key {
             v.alg_problem = Some(format!(
                 "{alg} does not fit the key given ({}): alg confusion refused (RFC 8725 §2.1)",
-                refusals[0].0.material.describe()
+                key.material.describe()
             ));
         }
         if secret_for_public_key_alg {
@@ -287,31 +295,46 @@ fn dedup(mut v: Vec<String>) -> Vec<String> {
     v
 }
 
-/// The end of a refusal for a key of a kind tokenscope cannot verify with.
-const UNSUPPORTED_KEY: &str = "keys cannot be verified by tokenscope";
+/// Why a key cannot verify a token; the verdict's status depends on which.
+enum Refusal {
+    /// Its `use` or `key_ops` forbid verifying, or its curve is not the alg's.
+    Unfit(String),
+    /// Its type, or its JWK `alg`, does not fit the token's alg (RFC 8725 §2.1).
+    Confusion(String),
+    /// A kind of key tokenscope cannot verify with (Ed448).
+    Unsupported(String),
+}
+
+impl fmt::Display for Refusal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Unfit(why) | Self::Confusion(why) | Self::Unsupported(why) => f.write_str(why),
+        }
+    }
+}
 
 /// Whether `key` may verify `alg`: its use, its key_ops, its alg and its type.
-fn usable_for(key: &Key, alg: &str, family: Family) -> Result<(), String> {
+fn usable_for(key: &Key, alg: &str, family: Family) -> Result<(), Refusal> {
     if key.usage.as_deref().is_some_and(|u| u != "sig") {
-        return Err(format!(
+        return Err(Refusal::Unfit(format!(
             "the key's use is \"{}\", not \"sig\"; it is not for verifying signatures",
             key.usage.as_deref().unwrap_or("")
-        ));
+        )));
     }
     if let Some(ops) = &key.key_ops
         && !ops.iter().any(|o| o == "verify")
     {
-        return Err(format!(
+        return Err(Refusal::Unfit(format!(
             "the key's key_ops ({}) do not include \"verify\"",
             ops.join(", ")
-        ));
+        )));
     }
     if let Some(key_alg) = &key.alg
         && key_alg != alg
     {
-        return Err(format!(
+        return Err(Refusal::Confusion(format!(
             "the key is for {key_alg} but the token says {alg} (alg confusion refused)"
-        ));
+        )));
     }
     let fits = match (family, &key.material) {
         (Family::Hmac { .. }, KeyMaterial::Hmac(_)) | (Family::Rsa, KeyMaterial::Rsa { .. }) => {
@@ -319,27 +342,30 @@ fn usable_for(key: &Key, alg: &str, family: Family) -> Result<(), String> {
         }
         (Family::Ec(want), KeyMaterial::Ec { curve, .. }) => {
             if want != *curve {
-                return Err(format!(
+                return Err(Refusal::Unfit(format!(
                     "{alg} needs an EC {} key, this one is {}",
                     want.name(),
                     curve.name()
-                ));
+                )));
             }
             true
         }
         (Family::Ed25519, KeyMaterial::Okp { curve, .. }) => {
             if *curve != OkpCurve::Ed25519 {
-                return Err(format!("{} {UNSUPPORTED_KEY}", curve.name()));
+                return Err(Refusal::Unsupported(format!(
+                    "{} keys cannot be verified by tokenscope",
+                    curve.name()
+                )));
             }
             true
         }
         _ => false,
     };
     if !fits {
-        return Err(format!(
+        return Err(Refusal::Confusion(format!(
             "{alg} does not fit this key, {} (alg confusion refused: RFC 8725 §2.1)",
             key.material.describe()
-        ));
+        )));
     }
     Ok(())
 }
