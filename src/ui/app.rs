@@ -227,14 +227,12 @@ impl App {
                 );
                 match result {
                     Err(e) => self.notify(Level::Error, format!("Cannot use {name}: {e}")),
-                    Ok(text) if crate::jose::keys::looks_like_key(&text) => {
-                        self.load_key_file(target, &name, text.into_inner())
-                    }
-                    Ok(_) if key_only => self.notify(
-                        Level::Error,
-                        format!("{name} is not a key file: expected PEM, a JWK or a JWKS"),
-                    ),
-                    Ok(text) => self.add_text(&text, &name),
+                    Ok(text) if key_only && !crate::jose::keys::looks_like_key(&text) => self
+                        .notify(
+                            Level::Error,
+                            format!("{name} is not a key file: expected PEM, a JWK or a JWKS"),
+                        ),
+                    Ok(text) => self.add_text(&text, &name, target),
                 }
             }
             Event::Samples { job, result } => {

@@ -64,7 +64,10 @@ impl App {
     pub(super) fn apply(&mut self, ctx: &egui::Context, intent: Intent) {
         let now = self.now();
         match intent {
-            Intent::AddText { text, origin } => self.add_text(&text, &origin),
+            Intent::AddText { text, origin } => {
+                let selected = self.state.selected;
+                self.add_text(&text, &origin, selected);
+            }
             Intent::RequestPaste => {
                 ctx.send_viewport_cmd(egui::ViewportCommand::RequestPaste);
                 self.state.paste_asked_in_frame = Some(ctx.cumulative_frame_nr());
@@ -184,11 +187,11 @@ impl App {
     }
 
     /// Normalises `text` and adds every token in it, grouped when there are several.
-    pub(super) fn add_text(&mut self, text: &str, origin: &str) {
-        // A pasted key belongs to the selected token's verification form, as a dropped one.
+    /// A key among them goes to `key_for`'s verification form instead: the token selected
+    /// when it was pasted or dropped.
+    pub(super) fn add_text(&mut self, text: &str, origin: &str, key_for: Option<EntryId>) {
         if crate::jose::keys::looks_like_key(text) {
-            let selected = self.state.selected;
-            self.load_key_file(selected, origin, text.to_string());
+            self.load_key_file(key_for, origin, text.to_string());
             return;
         }
         let now = self.now();
