@@ -221,10 +221,7 @@ impl App {
                 let Some(FileJob { target, key_only }) = self.state.file_jobs.remove(&job) else {
                     return;
                 };
-                let name = path.file_name().map_or_else(
-                    || path.display().to_string(),
-                    |n| n.to_string_lossy().into_owned(),
-                );
+                let name = super::intent::file_name(&path);
                 match result {
                     Err(e) => self.notify(Level::Error, format!("Cannot use {name}: {e}")),
                     Ok(text) if key_only && !crate::jose::keys::looks_like_key(&text) => self

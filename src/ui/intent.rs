@@ -371,7 +371,8 @@ fn clock_time(now: i64) -> String {
     local.split(' ').nth(1).unwrap_or(&local).to_string()
 }
 
-fn file_name(path: &std::path::Path) -> String {
+/// A file's name as the status line says it.
+pub(super) fn file_name(path: &std::path::Path) -> String {
     path.file_name().map_or_else(
         || path.display().to_string(),
         |n| n.to_string_lossy().into_owned(),
