@@ -105,11 +105,16 @@ fn presenter_mode_hides_the_signature() {
 #[test]
 fn a_malformed_paste_shows_the_error_and_its_position() {
     let (mut harness, _clock) = window();
-    // '=' padding at byte 36 of the token.
-    paste(&mut harness, "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhIn0=.c2ln");
-    assert!(!labels_containing(&harness, "not base64url: character '=' at byte 36").is_empty());
-    harness.get_by_label("Position: byte 36 of 42");
+    // Neither the header (one character too many) nor the payload reads: nothing to show.
+    paste(&mut harness, "eyJhbGciOiJIUzI1NiJ9x.eyJzd=WIiOiJhIn0.c2ln");
+    assert!(!labels_containing(&harness, "a length of 21 characters at byte 20").is_empty());
+    harness.get_by_label("Position: byte 20 of 43");
     harness.get_by_label("This token cannot be read");
+    // A damaged token whose claims read is shown, its format check failing.
+    paste(&mut harness, "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhIn0=.c2ln");
+    assert!(
+        !labels_containing(&harness, "malformed token: the payload has '=' padding").is_empty()
+    );
     // Worse input still never crashes the window.
     for junk in [
         "eyJ",

@@ -65,8 +65,10 @@ pub fn report(r: &Report, style: Style) -> String {
     if let Some(alg) = &r.signature.alg {
         facts.push(escape(alg));
     }
-    if let Some(kid) = &r.signature.kid {
-        facts.push(format!("kid {}", escape(kid)));
+    match r.signature.kid.as_deref() {
+        Some("") => facts.push("kid \"\" (empty)".to_string()),
+        Some(kid) => facts.push(format!("kid {}", escape(kid))),
+        None => {}
     }
     let _ = writeln!(
         s,
@@ -74,6 +76,9 @@ pub fn report(r: &Report, style: Style) -> String {
         style.bold(&title),
         style.dim(&facts.join(" · "))
     );
+    if let Some(place) = &r.input.found_in {
+        let _ = writeln!(s, "{}", style.dim(&format!("found in {}", escape(place))));
+    }
     if !r.input.stripped.is_empty() {
         let _ = writeln!(
             s,
@@ -81,6 +86,16 @@ pub fn report(r: &Report, style: Style) -> String {
             style.dim(&format!(
                 "removed from the input: {}",
                 r.input.stripped.join(", ")
+            ))
+        );
+    }
+    if r.kind != crate::token::Kind::Opaque {
+        let _ = writeln!(
+            s,
+            "{}",
+            style.dim(&format!(
+                "{}: decided by {}",
+                r.token_type_description, r.token_type_reason
             ))
         );
     }
@@ -233,7 +248,7 @@ pub fn escape(text: &str) -> String {
 pub fn parse_error(e: &ParseError, token: &str, label: Option<&str>) -> String {
     let mut s = String::new();
     let prefix = label.map(|l| format!("{l}: ")).unwrap_or_default();
-    let _ = writeln!(s, "error: {prefix}{e}");
+    let _ = writeln!(s, "tokenscope: {prefix}{e}");
     // A refresh token is a long-lived credential: not even a piece of it is printed.
     if label == Some("refresh_token") {
         return s;

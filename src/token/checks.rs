@@ -9,6 +9,9 @@ use super::diagnose::Options;
 use super::parse::json_type;
 use super::report::{Check, CheckStatus};
 use super::time::{DateClaim, duration};
+use super::vendor;
+
+use std::fmt::Write as _;
 
 use CheckStatus::{Fail, Info, Pass, Warn};
 
@@ -110,7 +113,11 @@ fn exp_check(claims: &Map<String, Value>, opts: &Options, token_type: TokenType)
                 duration((opts.now - exp).unsigned_abs())
             ),
         )
-        .hint("request a new token or refresh it"),
+        .hint(if token_type == TokenType::RefreshToken {
+            "a refresh token past its exp is refused by the server: sign in again to get a new one"
+        } else {
+            "request a new token or refresh it"
+        }),
         DateClaim::Present(exp) if opts.now >= exp => Check::new(
             "exp",
             Warn,
@@ -120,7 +127,11 @@ fn exp_check(claims: &Map<String, Value>, opts: &Options, token_type: TokenType)
                 leeway_words(opts)
             ),
         )
-        .hint("refresh it now: stricter verifiers already reject it"),
+        .hint(if token_type == TokenType::RefreshToken {
+            "use it now or sign in again: the server will refuse it any moment"
+        } else {
+            "refresh it now: stricter verifiers already reject it"
+        }),
         DateClaim::Present(exp) => Check::new(
             "exp",
             Pass,
@@ -263,38 +274,105 @@ fn aud_check(claims: &Map<String, Value>, opts: &Options) -> Check {
 }
 
 fn scope_check(claims: &Map<String, Value>, opts: &Options) -> Check {
-    let granted = claims::scopes(claims);
+    let scopes = claims::scopes(claims);
+    let scope_claim = if claims.contains_key("scope") {
+        "scope"
+    } else {
+        "scp"
+    };
+    // Entra puts application permissions in roles and delegated ones in scp; an API that
+    // asks for a permission accepts either.
+    let roles = claims
+        .get("roles")
+        .and_then(|v| claims::string_list(v).ok());
     let required = &opts.required_scopes;
-    match granted {
-        None if required.is_empty() => Check::new("scope", Info, "no scope claim"),
-        None => Check::new(
-            "scope",
-            Fail,
-            format!("no scope claim, but {} is required", quoted(required)),
-        )
-        .hint("request the token with the scope parameter"),
-        Some(list) if required.is_empty() => Check::new(
+    let granted_words = || {
+        let mut parts = Vec::new();
+        if let Some(list) = &scopes {
+            parts.push(if list.is_empty() {
+                "no scopes".to_string()
+            } else {
+                list.join(" ")
+            });
+        }
+        if let Some(list) = roles.as_ref().filter(|r| !r.is_empty()) {
+            parts.push(format!("roles {}", list.join(" ")));
+        }
+        parts.join("; ")
+    };
+    if scopes.is_none() && roles.is_none() {
+        return if required.is_empty() {
+            Check::new("scope", Info, "no scope claim")
+        } else {
+            Check::new(
+                "scope",
+                Fail,
+                format!("no scope claim, but {} is required", quoted(required)),
+            )
+            .hint(missing_hint(claims))
+        };
+    }
+    if required.is_empty() {
+        return Check::new(
             "scope",
             Info,
-            format!("grants {} (not checked: no scope required)", list.join(" ")),
-        ),
-        Some(list) => {
-            let missing: Vec<String> = required
-                .iter()
-                .filter(|r| !list.contains(r))
-                .cloned()
-                .collect();
-            if missing.is_empty() {
-                Check::new("scope", Pass, format!("grants {}", required.join(" ")))
-            } else {
-                Check::new(
-                    "scope",
-                    Fail,
-                    format!("missing {} (granted: {})", quoted(&missing), if list.is_empty() { "none".into() } else { list.join(" ") }),
-                )
-                .hint("request the token with these scopes, or ask the server's admin to allow them for this client")
+            format!(
+                "grants {} (not checked: no scope required)",
+                granted_words()
+            ),
+        );
+    }
+    let mut missing = Vec::new();
+    let mut as_roles = Vec::new();
+    for r in required {
+        if scopes.as_ref().is_some_and(|s| s.contains(r)) {
+            continue;
+        }
+        if roles.as_ref().is_some_and(|s| s.contains(r)) {
+            as_roles.push(r.clone());
+        } else {
+            missing.push(r.clone());
+        }
+    }
+    if missing.is_empty() {
+        let mut message = format!("grants {}", required.join(" "));
+        if !as_roles.is_empty() {
+            let _ = write!(
+                message,
+                " ({} as an app role in roles, the rest in {scope_claim})",
+                as_roles.join(" ")
+            );
+            if as_roles.len() == required.len() {
+                message = format!("grants {} as app roles (in roles)", required.join(" "));
             }
         }
+        return Check::new("scope", Pass, message);
+    }
+    let granted = granted_words();
+    Check::new(
+        "scope",
+        Fail,
+        format!(
+            "missing {} (granted: {})",
+            quoted(&missing),
+            if granted.is_empty() {
+                "none".into()
+            } else {
+                granted
+            }
+        ),
+    )
+    .hint(missing_hint(claims))
+}
+
+/// What to do about a missing scope: an app-only token gets its permissions as app roles,
+/// which the scope parameter cannot add.
+fn missing_hint(claims: &Map<String, Value>) -> String {
+    match vendor::app_only(claims) {
+        Some(why) => format!(
+            "an app-only (client credentials) token ({why}) carries app roles, not delegated scopes: grant the application permission (app role) to this client in the API's registration, then get a new token"
+        ),
+        None => "request the token with these scopes, or ask the server's admin to allow them for this client".to_string(),
     }
 }
 
@@ -304,7 +382,7 @@ const AT_JWT_CLAIMS: [&str; 7] = ["iss", "exp", "aud", "sub", "client_id", "iat"
 pub(super) fn typ_check(
     header: &Map<String, Value>,
     claims: Option<&Map<String, Value>>,
-    token_type: TokenType,
+    (token_type, reason): (TokenType, &'static str),
 ) -> Check {
     let typ = header.get("typ").and_then(Value::as_str);
     match (token_type, typ) {
@@ -329,17 +407,24 @@ pub(super) fn typ_check(
                 .hint("RFC 9068 §2.2 requires these claims; strict resource servers will reject the token")
             }
         }
-        (kind, Some(t)) => Check::new("typ", Info, format!("typ {t}: {}", kind.describe())),
-        (TokenType::IdToken, None) => Check::new(
+        (TokenType::Jwt, _) => Check::new(
             "typ",
             Info,
-            "no typ; the claims say this is an ID token (OpenID Connect)",
+            format!(
+                "{}a JWT whose purpose {reason}",
+                typ.map(|t| format!("typ {t}: ")).unwrap_or_default()
+            ),
+        ),
+        (TokenType::IdToken, _) => Check::new(
+            "typ",
+            Info,
+            format!("{} (decided by {reason})", TokenType::IdToken.describe()),
         )
         .hint("an ID token is for the client, not for calling APIs: send the access token to APIs"),
-        (kind, None) => Check::new(
+        (kind, _) => Check::new(
             "typ",
             Info,
-            format!("no typ; the claims suggest: {}", kind.describe()),
+            format!("{} (decided by {reason})", kind.describe()),
         ),
     }
 }

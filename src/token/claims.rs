@@ -4,6 +4,7 @@
 use serde_json::{Map, Value};
 
 use super::time::{DateClaim, HumanTime};
+use super::vendor;
 
 /// Registered JWT claims (RFC 7519 §4.1), OIDC Core §2 and §5.1, RFC 9068, RFC 8693, RFC 7800,
 /// RFC 9449 and common provider claims.
@@ -17,7 +18,6 @@ pub fn explain_claim(name: &str) -> Option<&'static str> {
         "nbf" => "Not before: the token must be refused before this instant",
         "iat" => "Issued at: when the token was created",
         "jti" => "JWT ID: a unique identifier, used to detect replay",
-        "azp" => "Authorized party: the client the ID token was issued to",
         "scope" => "Scopes granted to the client, space-separated (RFC 8693 §4.2)",
         "scp" => "Scopes granted (array or string form used by some providers)",
         "client_id" => "The OAuth client that requested the token (RFC 9068 §2.2)",
@@ -61,8 +61,10 @@ pub fn explain_claim(name: &str) -> Option<&'static str> {
         "realm_access" => "Keycloak realm roles",
         "resource_access" => "Keycloak client roles, per client",
         "tid" => "Tenant ID (Microsoft Entra ID)",
-        "oid" => "Object ID of the user (Microsoft Entra ID)",
-        "ver" => "Token format version",
+        "oid" => {
+            "Entra ID: object ID of the user, or of the app's service principal in an app-only token"
+        }
+        "ver" => "Token format version (Entra ID: 1.0 or 2.0, each with its own issuer)",
         "events" => "Security events carried by the token (RFC 8417)",
         "htm" => "HTTP method of the request the DPoP proof is for (RFC 9449)",
         "htu" => "HTTP URL of the request the DPoP proof is for (RFC 9449)",
@@ -99,6 +101,9 @@ pub fn explain_header(name: &str) -> Option<&'static str> {
         "p2s" => "PBES2 salt (JWE)",
         "p2c" => "PBES2 iteration count (JWE)",
         "b64" => "Whether the payload is base64url-encoded (RFC 7797)",
+        "nonce" => {
+            "Microsoft Graph: the signature covers a hash of this nonce, not the nonce itself, so only Graph can verify such a token"
+        }
         _ => return None,
     })
 }
@@ -130,9 +135,13 @@ pub fn explain_alg(alg: &str) -> Option<&'static str> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum TokenType {
-    /// RFC 9068 JWT access token (`typ: at+jwt`).
+    /// RFC 9068 JWT access token (`typ: at+jwt`), or one a vendor's marker names.
     AccessToken,
     IdToken,
+    /// A refresh token that happens to be a JWT (Keycloak's, or one named so in a response).
+    RefreshToken,
+    /// A workload identity token (Kubernetes service account, GitHub Actions OIDC).
+    Workload,
     DpopProof,
     LogoutToken,
     SecurityEvent,
@@ -143,9 +152,14 @@ pub enum TokenType {
 }
 
 impl TokenType {
-    /// Classifies a decoded JWT.
+    /// Classifies a decoded JWT, and says which header parameter, claim or place decided it.
+    /// `label` is the token's name in a token response (`refresh_token` …), when it had one.
     #[must_use]
-    pub fn classify(header: &Map<String, Value>, claims: Option<&Map<String, Value>>) -> Self {
+    pub fn classify(
+        header: &Map<String, Value>,
+        claims: Option<&Map<String, Value>>,
+        label: Option<&str>,
+    ) -> (Self, &'static str) {
         let typ = header
             .get("typ")
             .and_then(Value::as_str)
@@ -154,37 +168,102 @@ impl TokenType {
             .as_deref()
             .map(|t| t.strip_prefix("application/").unwrap_or(t));
         match typ {
-            Some("at+jwt") => return Self::AccessToken,
-            Some("dpop+jwt") => return Self::DpopProof,
-            Some("logout+jwt") => return Self::LogoutToken,
-            Some("secevent+jwt") => return Self::SecurityEvent,
+            Some("at+jwt") => return (Self::AccessToken, "typ at+jwt in the header (RFC 9068)"),
+            Some("dpop+jwt") => return (Self::DpopProof, "typ dpop+jwt in the header"),
+            Some("logout+jwt") => return (Self::LogoutToken, "typ logout+jwt in the header"),
+            Some("secevent+jwt") => return (Self::SecurityEvent, "typ secevent+jwt in the header"),
             _ => {}
         }
-        let has = |name: &str| claims.is_some_and(|c| c.contains_key(name));
+        match label {
+            Some("refresh_token") => {
+                return (
+                    Self::RefreshToken,
+                    "its name in the token response (refresh_token)",
+                );
+            }
+            Some("id_token") => {
+                return (Self::IdToken, "its name in the token response (id_token)");
+            }
+            Some("access_token") => {
+                return (
+                    Self::AccessToken,
+                    "its name in the token response (access_token)",
+                );
+            }
+            _ => {}
+        }
+        let Some(claims) = claims else {
+            return (Self::Jwt, "nothing: the claims cannot be read");
+        };
+        if let Some(marked) = vendor::vendor_marker(claims) {
+            return marked;
+        }
+        let has = |name: &str| claims.contains_key(name);
         if has("events") && has("sid") | has("sub") && !has("nonce") && has("jti") {
-            return if claims
-                .and_then(|c| c.get("events"))
+            let logout = claims
+                .get("events")
                 .and_then(Value::as_object)
                 .is_some_and(|e| {
                     e.contains_key("http://schemas.openid.net/event/backchannel-logout")
-                }) {
-                Self::LogoutToken
+                });
+            return if logout {
+                (Self::LogoutToken, "a back-channel logout event in events")
             } else {
-                Self::SecurityEvent
+                (Self::SecurityEvent, "the events claim (RFC 8417)")
             };
         }
-        let oidc =
-            has("nonce") || has("at_hash") || has("c_hash") || has("auth_time") || has("azp");
-        if oidc && !has("scope") && !has("scp") {
-            return Self::IdToken;
+        let scoped = ["scope", "scp"].into_iter().find(|n| has(n));
+        let id_marker = ["nonce", "at_hash", "c_hash"].into_iter().find(|n| has(n));
+        match (id_marker, scoped) {
+            (Some("nonce"), None) => {
+                return (
+                    Self::IdToken,
+                    "the nonce claim (ID tokens echo the login request's nonce)",
+                );
+            }
+            (Some("at_hash"), None) => {
+                return (Self::IdToken, "the at_hash claim (only ID tokens carry it)");
+            }
+            (Some(_), None) => {
+                return (Self::IdToken, "the c_hash claim (only ID tokens carry it)");
+            }
+            (_, Some("scope")) => {
+                return (
+                    Self::AccessToken,
+                    "the scope claim (scopes are granted to access tokens)",
+                );
+            }
+            (_, Some(_)) => {
+                return (
+                    Self::AccessToken,
+                    "the scp claim (scopes are granted to access tokens)",
+                );
+            }
+            _ => {}
         }
-        if has("scope") || has("scp") || has("client_id") {
-            return Self::AccessToken;
+        if has("client_id") {
+            return (Self::AccessToken, "the client_id claim (RFC 9068)");
         }
-        if oidc {
-            return Self::IdToken;
+        let aud_is_azp = match (claims.get("aud"), claims.get("azp")) {
+            (Some(Value::String(aud)), Some(Value::String(azp))) => aud == azp,
+            _ => false,
+        };
+        if aud_is_azp {
+            return (
+                Self::IdToken,
+                "aud equal to azp (an ID token is for the client itself)",
+            );
         }
-        Self::Jwt
+        if has("auth_time") || has("azp") {
+            return (
+                Self::IdToken,
+                "auth_time or azp without scopes (OpenID Connect)",
+            );
+        }
+        (
+            Self::Jwt,
+            "nothing in the header or claims says what it is for",
+        )
     }
 
     #[must_use]
@@ -192,6 +271,8 @@ impl TokenType {
         match self {
             Self::AccessToken => "access token",
             Self::IdToken => "ID token (OpenID Connect)",
+            Self::RefreshToken => "refresh token",
+            Self::Workload => "workload identity token",
             Self::DpopProof => "DPoP proof (RFC 9449)",
             Self::LogoutToken => "logout token (OIDC Back-Channel Logout)",
             Self::SecurityEvent => "security event token (RFC 8417)",
@@ -225,17 +306,26 @@ pub(super) const DATE_CLAIMS: [&str; 6] = ["exp", "nbf", "iat", "auth_time", "up
 
 /// Builds the claim rows in token order.
 #[must_use]
-pub fn claim_views(claims: &Map<String, Value>, now: i64) -> Vec<ClaimView> {
+pub fn claim_views(claims: &Map<String, Value>, now: i64, token_type: TokenType) -> Vec<ClaimView> {
     claims
         .iter()
         .map(|(name, value)| {
+            let explanation = match name.as_str() {
+                "azp" => Some(vendor::explain_azp(token_type)),
+                _ => explain_claim(name).or_else(|| vendor::explain_vendor_claim(name)),
+            };
             let mut view = ClaimView {
                 name: name.clone(),
-                explanation: explain_claim(name),
+                explanation,
                 time: None,
                 items: Vec::new(),
                 problem: None,
             };
+            if vendor::VENDOR_DATE_CLAIMS.contains(&name.as_str())
+                && let DateClaim::Present(t) = DateClaim::from_value(value)
+            {
+                view.time = Some(HumanTime::new(t, now));
+            }
             if DATE_CLAIMS.contains(&name.as_str()) {
                 match DateClaim::from_value(value) {
                     DateClaim::Present(t) => view.time = Some(HumanTime::new(t, now)),
@@ -244,14 +334,16 @@ pub fn claim_views(claims: &Map<String, Value>, now: i64) -> Vec<ClaimView> {
                 }
             }
             match name.as_str() {
-                "aud" | "amr" | "scp" | "roles" | "groups" => match string_list(value) {
-                    Ok(items) => view.items = items,
-                    Err(found) => {
-                        view.problem = Some(format!(
-                            "{name} should be a string or an array of strings, found {found}"
-                        ))
+                "aud" | "amr" | "scp" | "roles" | "groups" | "wids" | "cognito:groups" => {
+                    match string_list(value) {
+                        Ok(items) => view.items = items,
+                        Err(found) => {
+                            view.problem = Some(format!(
+                                "{name} should be a string or an array of strings, found {found}"
+                            ))
+                        }
                     }
-                },
+                }
                 "scope" => match value.as_str() {
                     Some(s) => view.items = s.split_whitespace().map(str::to_string).collect(),
                     None => {
@@ -309,21 +401,36 @@ mod tests {
     #[test]
     fn classifies_by_typ_then_claims() {
         let none = Map::new();
+        let kind = |h: Value, c: Option<Value>, label: Option<&str>| {
+            TokenType::classify(&obj(h), c.map(obj).as_ref(), label).0
+        };
         assert_eq!(
-            TokenType::classify(&obj(json!({"typ": "application/AT+JWT"})), None),
+            kind(json!({"typ": "application/AT+JWT"}), None, None),
             TokenType::AccessToken
         );
         assert_eq!(
-            TokenType::classify(&none, Some(&obj(json!({"nonce": "n", "aud": "c"})))),
-            TokenType::IdToken
+            TokenType::classify(&none, Some(&obj(json!({"nonce": "n", "aud": "c"}))), None),
+            (
+                TokenType::IdToken,
+                "the nonce claim (ID tokens echo the login request's nonce)"
+            )
         );
         assert_eq!(
-            TokenType::classify(&none, Some(&obj(json!({"scope": "a b"})))),
+            kind(json!({}), Some(json!({"scope": "a b"})), None),
             TokenType::AccessToken
         );
         assert_eq!(
-            TokenType::classify(&obj(json!({"typ": "dpop+jwt"})), None),
+            kind(json!({"typ": "dpop+jwt"}), None, None),
             TokenType::DpopProof
+        );
+        // A response's name for a token outranks what its claims suggest.
+        assert_eq!(
+            kind(
+                json!({}),
+                Some(json!({"nonce": "n"})),
+                Some("refresh_token")
+            ),
+            TokenType::RefreshToken
         );
     }
 
@@ -332,6 +439,7 @@ mod tests {
         let views = claim_views(
             &obj(json!({"aud": ["a", "b"], "scope": "read  write", "exp": "soon"})),
             0,
+            TokenType::Jwt,
         );
         assert_eq!(views[0].items, ["a", "b"]);
         assert_eq!(views[1].items, ["read", "write"]);

@@ -5,12 +5,14 @@ use serde_json::{Map, Value};
 
 use super::checks::{CLAIM_CHECKS, claim_checks, typ_check, unreadable_claim_checks};
 use super::claims::{TokenType, claim_views, explain_alg};
+use super::defect::Defect;
 use super::lifetime::Lifetime;
 use super::parse::{Jwe, Jws, Opaque, Payload, Token, json_type};
 use super::report::{
     Check, CheckStatus, InputInfo, JweInfo, Kind, OpaqueInfo, PayloadFormat, Report,
     SignatureReport, SignatureStatus, SignatureVerdict,
 };
+use super::text::plural;
 use super::time::HumanTime;
 
 use CheckStatus::{Fail, Info, Pass, Warn};
@@ -97,13 +99,27 @@ fn diagnose_jws(
 ) -> Report {
     let unsecured = jws.is_unsecured();
     let claims = jws.claims();
-    let token_type = TokenType::classify(&jws.header, claims);
+    let (token_type, token_type_reason) =
+        TokenType::classify(&jws.header, claims, input.label.as_deref());
     let signature = signature_report(&jws, verdict);
 
     let mut checks = vec![format_check(&jws)];
     checks.extend(duplicates_check(&jws.duplicates));
-    checks.extend([alg_check(&jws, verdict), crit_check(&jws.header)]);
-    checks.push(signature_check(&signature, verdict));
+    if jws.defects.iter().any(Defect::hides_header) {
+        checks.extend(
+            ["alg", "crit"]
+                .map(|id| Check::new(id, Info, "unknown: the header cannot be read (see format)")),
+        );
+    } else {
+        checks.extend([alg_check(&jws, verdict), crit_check(&jws.header)]);
+    }
+    let mut sig_check = signature_check(&signature, verdict);
+    if jws.header.contains_key("nonce") && signature.status == SignatureStatus::Invalid {
+        sig_check = sig_check.hint(
+            "a nonce in the header marks a Microsoft Graph token: Graph signs a hash of the nonce, so no other verifier can check it; it is meant for Graph alone",
+        );
+    }
+    checks.push(sig_check);
     if jws.nested.is_some() {
         // The wrapper carries no claims of its own: the token inside is judged below.
         checks.extend(
@@ -116,7 +132,11 @@ fn diagnose_jws(
         ));
     } else {
         checks.extend(claim_checks(claims, opts, token_type));
-        checks.push(typ_check(&jws.header, claims, token_type));
+        checks.push(typ_check(
+            &jws.header,
+            claims,
+            (token_type, token_type_reason),
+        ));
     }
     // About the key rather than the signature (weak, private, embedded, fetched over http):
     // their own id, so the signature check stays one line.
@@ -128,7 +148,9 @@ fn diagnose_jws(
         );
     }
 
-    let views = claims.map(|c| claim_views(c, opts.now)).unwrap_or_default();
+    let views = claims
+        .map(|c| claim_views(c, opts.now, token_type))
+        .unwrap_or_default();
     let known: Vec<&HumanTime> = views.iter().filter_map(|v| v.time.as_ref()).collect();
     let lifetime = Lifetime::compute_reusing(claims, opts.now, opts.leeway, &known);
     let claims = views;
@@ -143,12 +165,21 @@ fn diagnose_jws(
             None,
         ))
     });
-    let lifetime = lifetime.or_nested(|| nested.as_ref().map(|n| n.lifetime.clone()));
+    let lifetime = if jws.defects.iter().any(Defect::hides_claims) {
+        Lifetime::unknown(
+            opts.leeway,
+            "unknown: the payload is damaged, so exp cannot be read",
+        )
+    } else {
+        lifetime.or_nested(|| nested.as_ref().map(|n| n.lifetime.clone()))
+    };
+    checks.extend(nested.as_deref().and_then(nested_check));
 
     let (payload, payload_format) = match jws.payload {
         Payload::Json(v) => (v, PayloadFormat::Json),
         Payload::Text(t) => (Value::String(t), PayloadFormat::Text),
         Payload::Binary(b) => (Value::String(hex(&b)), PayloadFormat::Binary),
+        Payload::Unreadable => (Value::Null, PayloadFormat::None),
     };
     Report {
         kind: if unsecured {
@@ -158,6 +189,7 @@ fn diagnose_jws(
         },
         token_type,
         token_type_description: token_type.describe(),
+        token_type_reason,
         input,
         header: Value::Object(jws.header),
         payload,
@@ -201,6 +233,10 @@ fn diagnose_jwe(jwe: &Jwe, input: InputInfo, opts: &Options) -> Report {
         .get("cty")
         .and_then(Value::as_str)
         .is_some_and(|c| c.eq_ignore_ascii_case("JWT"));
+    let format = match jwe.defects.first() {
+        Some(first) => defects_check(&jwe.defects).hint(first.hint()),
+        None => format,
+    };
     let mut checks = vec![format];
     checks.extend(duplicates_check(&jwe.duplicates));
     checks.extend([alg_check, crit_check(&jwe.header)]);
@@ -230,6 +266,7 @@ fn diagnose_jwe(jwe: &Jwe, input: InputInfo, opts: &Options) -> Report {
         kind: Kind::Jwe,
         token_type: TokenType::Encrypted,
         token_type_description: TokenType::Encrypted.describe(),
+        token_type_reason: "the token is a JWE (5 segments)",
         input,
         header: Value::Object(jwe.header.clone()),
         payload: Value::Null,
@@ -289,6 +326,7 @@ fn diagnose_opaque(opaque: &Opaque, input: InputInfo, opts: &Options) -> Report 
         kind: Kind::Opaque,
         token_type: TokenType::Opaque,
         token_type_description: TokenType::Opaque.describe(),
+        token_type_reason: "it is not a JWT",
         input,
         header: Value::Null,
         payload: Value::Null,
@@ -318,13 +356,16 @@ fn diagnose_opaque(opaque: &Opaque, input: InputInfo, opts: &Options) -> Report 
 
 fn format_check(jws: &Jws) -> Check {
     let [h, p, s] = jws.segment_lengths;
+    if let Some(first) = jws.defects.first() {
+        return defects_check(&jws.defects).hint(first.hint());
+    }
     if jws.is_unsecured() && !jws.signature.is_empty() {
         return Check::new(
             "format",
             Fail,
             format!(
-                "alg is none but the signature segment holds {} bytes; an unsecured JWT has an empty signature (RFC 7519 §6.1)",
-                jws.signature.len()
+                "alg is none but the signature segment holds {}; an unsecured JWT has an empty signature (RFC 7519 §6.1)",
+                plural(jws.signature.len(), "byte", "bytes")
             ),
         )
         .hint("the token was altered or built wrongly; do not trust it");
@@ -360,7 +401,42 @@ fn format_check(jws: &Jws) -> Check {
             Warn,
             "the payload is binary (shown as hex): this is a JWS, not a JWT, so it has no claims",
         ),
+        // Only with a defect, handled above.
+        Payload::Unreadable => Check::new("format", Fail, "the payload cannot be decoded"),
     }
+}
+
+/// Every defect in one failing check: "malformed JWS: …; …".
+fn defects_check(defects: &[Defect]) -> Check {
+    let words: Vec<String> = defects.iter().map(ToString::to_string).collect();
+    Check::new(
+        "format",
+        Fail,
+        format!("malformed token: {}", words.join("; ")),
+    )
+}
+
+/// A nested token that fails makes its wrapper fail, visibly: exit 1 always comes with a
+/// failing check in the printed report.
+fn nested_check(nested: &Report) -> Option<Check> {
+    let failed: Vec<&str> = nested
+        .checks
+        .iter()
+        .filter(|c| c.status == Fail)
+        .map(|c| c.id)
+        .collect();
+    (!failed.is_empty()).then(|| {
+        Check::new(
+            "nested",
+            Fail,
+            format!(
+                "the nested token fails {}: {}",
+                plural(failed.len(), "check", "checks"),
+                failed.join(", ")
+            ),
+        )
+        .hint("see the nested token's checks below")
+    })
 }
 
 /// A member named twice, its own check so no other finding hides it. In the header it fails:

@@ -1,17 +1,22 @@
 //! The token core: pure and synchronous, no I/O. Parse what the user pasted, explain it, and
 //! say what is wrong with it.
 
+mod b64;
 mod checks;
 pub mod claims;
+mod compact;
 pub mod compare;
+pub mod defect;
 pub mod diagnose;
 pub mod json;
 pub mod lifetime;
+mod locate;
 pub mod normalize;
 pub mod parse;
 pub mod report;
 pub mod text;
 pub mod time;
+pub mod vendor;
 
 pub use diagnose::{DEFAULT_LEEWAY, Options, diagnose, diagnose_owned};
 pub use normalize::{Found, Normalized, normalize};
@@ -46,6 +51,7 @@ pub fn input_info(normalized: &Normalized, found: &Found) -> report::InputInfo {
     report::InputInfo {
         label: found.label.clone(),
         stripped: normalized.stripped.clone(),
+        found_in: found.context.clone(),
         length: found.token.len(),
     }
 }

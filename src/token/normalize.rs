@@ -4,6 +4,7 @@
 
 use serde_json::Value;
 
+use super::locate::{self, Located};
 use super::parse::{MAX_TOKEN_BYTES, ParseError};
 
 /// One token found in the input, with the name it had there (`access_token`, `id_token` …).
@@ -11,6 +12,29 @@ use super::parse::{MAX_TOKEN_BYTES, ParseError};
 pub struct Found {
     pub label: Option<String>,
     pub token: String,
+    /// Where in surrounding text it was found ("a log line, after \"token=\""), when the
+    /// paste was more than the token.
+    pub context: Option<String>,
+}
+
+impl Found {
+    fn bare(label: Option<String>, token: String) -> Self {
+        Self {
+            label,
+            token,
+            context: None,
+        }
+    }
+}
+
+impl From<Located> for Found {
+    fn from(l: Located) -> Self {
+        Self {
+            label: l.label,
+            token: l.token,
+            context: Some(l.context),
+        }
+    }
 }
 
 // By hand: the token (a refresh token is a credential) never reaches Debug output.
@@ -19,6 +43,7 @@ impl std::fmt::Debug for Found {
         f.debug_struct("Found")
             .field("label", &self.label)
             .field("token", &format_args!("<{} bytes>", self.token.len()))
+            .field("context", &self.context)
             .finish()
     }
 }
@@ -55,6 +80,10 @@ const TOKEN_FIELDS: [&str; 4] = ["access_token", "id_token", "refresh_token", "i
 
 /// Finds the token or tokens in what the user pasted.
 pub fn normalize(input: &str) -> Result<Normalized, ParseError> {
+    normalize_at(input, 0)
+}
+
+fn normalize_at(input: &str, depth: usize) -> Result<Normalized, ParseError> {
     if input.len() > MAX_TOKEN_BYTES + 64 * 1024 {
         return Err(ParseError::TooLarge {
             len: input.len(),
@@ -72,6 +101,14 @@ pub fn normalize(input: &str) -> Result<Normalized, ParseError> {
                     tokens,
                     stripped,
                     response_fields,
+                });
+            }
+            Some(JsonPaste::Located(found)) => {
+                stripped.push("the JSON around the token".to_string());
+                return Ok(Normalized {
+                    tokens: found.into_iter().map(Found::from).collect(),
+                    stripped,
+                    response_fields: Vec::new(),
                 });
             }
             Some(JsonPaste::Error { error, description }) => {
@@ -113,6 +150,37 @@ pub fn normalize(input: &str) -> Result<Normalized, ParseError> {
     if text.is_empty() {
         return Err(ParseError::Empty);
     }
+    // `Bearer%20eyJ…`: a header value that went through URL encoding.
+    if depth == 0 && text.contains('%') {
+        let decoded = percent_decode(text);
+        if decoded != text && decoded.contains([' ', '"', '.']) {
+            let mut inner = normalize_at(&decoded, depth + 1)?;
+            stripped.push("URL encoding".to_string());
+            stripped.append(&mut inner.stripped);
+            inner.stripped = stripped;
+            return Ok(inner);
+        }
+    }
+    if let Some(joined) = unwrapped_jws(text) {
+        note(&mut stripped, "line breaks inside the token");
+        return Ok(Normalized {
+            tokens: vec![Found::bare(None, joined)],
+            stripped,
+            response_fields: Vec::new(),
+        });
+    }
+    // More than a token: a log line, a curl command, an HTTP request.
+    if text.contains(char::is_whitespace) || text.contains("://") {
+        let found = locate::locate(text);
+        if !found.is_empty() {
+            stripped.push("the text around the token".to_string());
+            return Ok(Normalized {
+                tokens: found.into_iter().map(Found::from).collect(),
+                stripped,
+                response_fields: Vec::new(),
+            });
+        }
+    }
     // A page the server sent instead of a token (a login form, an error page).
     if text.starts_with('<') {
         return Err(ParseError::NotAToken {
@@ -128,15 +196,8 @@ pub fn normalize(input: &str) -> Result<Normalized, ParseError> {
             },
         });
     }
-    let token = match unwrapped_jws(text) {
-        Some(joined) => {
-            note(&mut stripped, "line breaks inside the token");
-            joined
-        }
-        None => text.to_string(),
-    };
     Ok(Normalized {
-        tokens: vec![Found { label: None, token }],
+        tokens: vec![Found::bare(None, text.to_string())],
         stripped,
         response_fields: Vec::new(),
     })
@@ -231,6 +292,8 @@ fn strip_prefix_ignore_case<'a>(text: &'a str, prefix: &str) -> Option<&'a str> 
 enum JsonPaste {
     /// A token response: its tokens, and its other members.
     Tokens(Vec<Found>, Vec<(String, Value)>),
+    /// Another object holding tokens (a headers object, a log record).
+    Located(Vec<Located>),
     /// An OAuth error response (RFC 6749 §5.2): the server's words, to show as they are.
     Error {
         error: String,
@@ -252,10 +315,7 @@ fn read_json_paste(text: &str) -> Option<JsonPaste> {
         .iter()
         .filter_map(|name| {
             let token = map.get(*name)?.as_str()?.trim();
-            (!token.is_empty()).then(|| Found {
-                label: Some((*name).to_string()),
-                token: token.to_string(),
-            })
+            (!token.is_empty()).then(|| Found::bare(Some((*name).to_string()), token.to_string()))
         })
         .collect();
     if tokens.is_empty() {
@@ -268,6 +328,14 @@ fn read_json_paste(text: &str) -> Option<JsonPaste> {
                     .map(str::to_string),
             });
         }
+        let map = Value::Object(map);
+        let found = locate::in_json(&map);
+        if !found.is_empty() {
+            return Some(JsonPaste::Located(found));
+        }
+        let Value::Object(map) = map else {
+            return None;
+        };
         let mut members: Vec<&str> = map.keys().map(String::as_str).take(8).collect();
         if map.len() > members.len() {
             members.push("…");
@@ -305,10 +373,7 @@ fn from_url_parameters(text: &str, stripped: &mut Vec<String>) -> Option<Vec<Fou
             continue;
         };
         if TOKEN_FIELDS.contains(&key) && !value.is_empty() {
-            found.push(Found {
-                label: Some(key.to_string()),
-                token: percent_decode(value),
-            });
+            found.push(Found::bare(Some(key.to_string()), percent_decode(value)));
         }
     }
     if found.is_empty() {
@@ -407,9 +472,18 @@ mod tests {
         );
         let (t, _) = one("a.b.c\nd.e.f");
         assert_eq!(t, "a.b.c\nd.e.f");
-        // A JWT, then a refresh token on the next line: not one token.
-        let (t, _) = one("eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhIn0.c2ln\n8xLOxBtZp8");
-        assert!(t.contains('\n'), "{t}");
+        // A JWT, then something else on the next line: not joined; the JWT is found, and
+        // where it was is said.
+        let n = normalize("eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhIn0.c2ln\n8xLOxBtZp8").unwrap();
+        assert_eq!(n.tokens.len(), 1);
+        assert_eq!(
+            n.tokens[0].token,
+            "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhIn0.c2ln"
+        );
+        assert_eq!(
+            n.tokens[0].context.as_deref(),
+            Some("the pasted text, at byte 0")
+        );
         // Wrapped at a fixed width over three lines, the signature split too.
         let (t, _) = one("eyJhbGciOiJIUzI1\nNiJ9.eyJzdWIiOiJ\nhIn0.c2ln");
         assert_eq!(t, "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhIn0.c2ln");

@@ -4,17 +4,16 @@
 
 use std::fmt;
 
-use base64::Engine as _;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde_json::{Map, Value};
 
-use super::json::{self, ParsedJson};
-use super::text::describe_char;
+use super::defect::Defect;
+use super::text::{describe_char, human_size, plural};
+use super::{b64, compact};
 
 /// Largest input accepted: a token bigger than this is not a token a server would send.
 pub const MAX_TOKEN_BYTES: usize = 1024 * 1024;
 /// Nested JWTs (`cty: JWT`) are followed this deep and no deeper.
-const MAX_NESTING: usize = 4;
+pub(super) const MAX_NESTING: usize = 4;
 
 /// Which part of a compact token an error or a value belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -30,10 +29,7 @@ pub enum Segment {
 }
 
 impl Segment {
-    fn jws(index: usize) -> Self {
-        [Self::Header, Self::Payload, Self::Signature][index]
-    }
-    fn jwe(index: usize) -> Self {
+    pub(super) fn jwe(index: usize) -> Self {
         [
             Self::Header,
             Self::EncryptedKey,
@@ -42,7 +38,7 @@ impl Segment {
             Self::Tag,
         ][index]
     }
-    fn number(self, jwe: bool) -> usize {
+    pub(super) fn number(self, jwe: bool) -> usize {
         match (self, jwe) {
             (Self::Header, _) => 1,
             (Self::Payload, _) | (Self::EncryptedKey, _) => 2,
@@ -72,14 +68,19 @@ impl fmt::Display for Segment {
 pub enum ParseError {
     #[error("the input is empty: paste a token")]
     Empty,
-    #[error("the input is {len} bytes; tokens over {max} bytes (1 MiB) are refused")]
+    // The CLI stops reading just past the cap, so the size is a lower bound.
+    #[error(
+        "the input is over 1 MiB ({} read); tokens over {max} bytes (1 MiB) are refused",
+        human_size(*len)
+    )]
     TooLarge { len: usize, max: usize },
     #[error(
         "the input has more than 5 dot-separated segments; a JWS has 3, a JWE 5, and an opaque token is not split this way"
     )]
     TooManySegments,
     #[error(
-        "this looks like a JWT but has {count} segments; a JWS has 3 (header.payload.signature) and a JWE has 5"
+        "this looks like a JWT but has {}; a JWS has 3 (header.payload.signature) and a JWE has 5",
+        plural(*count, "segment", "segments")
     )]
     SegmentCount { count: usize },
     #[error("{segment} (segment {number}) is empty at byte {offset}")]
@@ -165,6 +166,8 @@ pub struct Jws {
     pub duplicates: Vec<String>,
     /// The inner token when `cty` is `JWT` and the payload parses as one.
     pub nested: Option<Box<Token>>,
+    /// What is damaged in the compact form; empty for a well-formed token.
+    pub defects: Vec<Defect>,
 }
 
 impl Jws {
@@ -199,6 +202,8 @@ pub enum Payload {
     Text(String),
     /// Bytes that are not UTF-8.
     Binary(Vec<u8>),
+    /// The segment could not be decoded at all (see the token's defects).
+    Unreadable,
 }
 
 // By hand: the signature, the signing input and a nested token are the token itself, which
@@ -218,6 +223,7 @@ impl fmt::Debug for Jws {
             )
             .field("duplicates", &self.duplicates)
             .field("nested", &self.nested)
+            .field("defects", &self.defects)
             .finish_non_exhaustive()
     }
 }
@@ -228,6 +234,7 @@ impl fmt::Debug for Payload {
             Self::Json(v) => f.debug_tuple("Json").field(v).finish(),
             Self::Text(t) => write!(f, "Text(<{} bytes>)", t.len()),
             Self::Binary(b) => write!(f, "Binary(<{} bytes>)", b.len()),
+            Self::Unreadable => f.write_str("Unreadable"),
         }
     }
 }
@@ -242,6 +249,8 @@ pub struct Jwe {
     pub iv_len: usize,
     pub ciphertext_len: usize,
     pub tag_len: usize,
+    /// Padding or the standard alphabet, forgiven while decoding.
+    pub defects: Vec<Defect>,
 }
 
 /// Anything that is not a JWT: shown by length and alphabet, introspected by the server.
@@ -280,7 +289,7 @@ pub fn parse(token: &str) -> Result<Token, ParseError> {
     parse_nested(token, 0)
 }
 
-fn parse_nested(token: &str, depth: usize) -> Result<Token, ParseError> {
+pub(super) fn parse_nested(token: &str, depth: usize) -> Result<Token, ParseError> {
     if token.is_empty() {
         return Err(ParseError::Empty);
     }
@@ -324,12 +333,16 @@ fn parse_nested(token: &str, depth: usize) -> Result<Token, ParseError> {
         }
     }
     let segments = count + 1;
-    if (segments != 3 || !looks_like_jwt(token))
+    let jose_marked = is_jose_marked(token, segments);
+    if (segments != 3 || !jose_marked)
         && let Some(e) = whitespace()
     {
         return Err(e);
     }
-    if !looks_like_jwt(token) {
+    // Three or five segments is the shape of a JWS or JWE even when no segment decodes (a
+    // damaged token must be called damaged, not opaque); other counts need a segment that
+    // reads as a JOSE header or claims.
+    if !jose_marked && segments != 3 && segments != 5 {
         return Ok(opaque(token));
     }
     let mut bounds = Vec::with_capacity(segments);
@@ -340,17 +353,23 @@ fn parse_nested(token: &str, depth: usize) -> Result<Token, ParseError> {
     }
     bounds.push((start, token.len()));
     match segments {
-        3 => parse_jws(token, &bounds, depth).map(Token::Jws),
-        5 => parse_jwe(token, &bounds).map(Token::Jwe),
+        3 => compact::parse_jws(token, &bounds, depth).map(Token::Jws),
+        5 => compact::parse_jwe(token, &bounds).map(Token::Jwe),
         _ => Err(ParseError::SegmentCount { count: segments }),
     }
 }
 
-/// A JWT header is a JSON object, so its base64url starts with `eyJ` (`{"`), or with `ew`
-/// (`{` then a line break or space, as in RFC 7515 A.1).
-fn looks_like_jwt(token: &str) -> bool {
-    let first = token.split('.').next().unwrap_or("");
-    first.starts_with("eyJ") || first.starts_with("ew") || first.starts_with("eyA")
+/// A segment that starts like a JOSE object (`eyJ` is `{"`; `ew` is `{` and a line break, as
+/// in RFC 7515 A.1) or decodes to a JSON object. Google's `ya29.…` has dots and neither.
+fn is_jose_marked(token: &str, segments: usize) -> bool {
+    let starts_like_jose =
+        |s: &str| s.starts_with("eyJ") || s.starts_with("ew") || s.starts_with("eyA");
+    if segments == 1 {
+        return starts_like_jose(token);
+    }
+    token
+        .split('.')
+        .any(|s| starts_like_jose(s) || b64::decodes_to_object(s))
 }
 
 fn opaque(token: &str) -> Token {
@@ -378,117 +397,6 @@ fn opaque(token: &str) -> Token {
     })
 }
 
-fn parse_jws(token: &str, bounds: &[(usize, usize)], depth: usize) -> Result<Jws, ParseError> {
-    let segment = |i: usize| {
-        let (s, e) = bounds[i];
-        (Segment::jws(i), s, &token[s..e])
-    };
-    let (seg, start, text) = segment(0);
-    let header_json = decode_json(seg, 1, start, text)?;
-    let header = into_object(seg, 1, header_json.value)?;
-    let mut duplicates = prefixed("header", header_json.duplicates);
-
-    let (seg, start, text) = segment(1);
-    // RFC 7515 allows an empty payload (detached content); it is shown as empty text.
-    let payload_bytes = decode_b64(seg, 2, start, text, true)?;
-    let (payload, payload_dups) = payload_from_bytes(payload_bytes);
-    duplicates.extend(prefixed("payload", payload_dups));
-
-    let (seg, start, text) = segment(2);
-    let signature = decode_b64(seg, 3, start, text, true)?;
-
-    let nested = match (&payload, header.get("cty").and_then(Value::as_str)) {
-        (Payload::Text(inner), Some(cty))
-            if cty.eq_ignore_ascii_case("JWT") && depth < MAX_NESTING =>
-        {
-            parse_nested(inner.trim(), depth + 1).ok().map(Box::new)
-        }
-        _ => None,
-    };
-
-    Ok(Jws {
-        header,
-        payload,
-        signature,
-        signing_input: token[..bounds[1].1].to_string(),
-        segment_lengths: [
-            bounds[0].1 - bounds[0].0,
-            bounds[1].1 - bounds[1].0,
-            bounds[2].1 - bounds[2].0,
-        ],
-        duplicates,
-        nested,
-    })
-}
-
-fn parse_jwe(token: &str, bounds: &[(usize, usize)]) -> Result<Jwe, ParseError> {
-    let (s, e) = bounds[0];
-    let parsed = decode_json(Segment::Header, 1, s, &token[s..e])?;
-    let header = into_object(Segment::Header, 1, parsed.value)?;
-    let mut lengths = [0usize; 5];
-    for (i, &(s, e)) in bounds.iter().enumerate().skip(1) {
-        let seg = Segment::jwe(i);
-        // The encrypted key is empty for direct encryption (`alg: dir`), and the IV and tag
-        // are empty for some algorithms.
-        lengths[i] = decode_b64(seg, seg.number(true), s, &token[s..e], true)?.len();
-    }
-    Ok(Jwe {
-        header,
-        duplicates: prefixed("header", parsed.duplicates),
-        encrypted_key_len: lengths[1],
-        iv_len: lengths[2],
-        ciphertext_len: lengths[3],
-        tag_len: lengths[4],
-    })
-}
-
-fn prefixed(prefix: &str, paths: Vec<String>) -> Vec<String> {
-    paths
-        .into_iter()
-        .map(|p| format!("{prefix}{}", p.trim_start_matches('$')))
-        .collect()
-}
-
-fn payload_from_bytes(bytes: Vec<u8>) -> (Payload, Vec<String>) {
-    if let Ok(parsed) = json::parse(&bytes) {
-        return (Payload::Json(parsed.value), parsed.duplicates);
-    }
-    match String::from_utf8(bytes) {
-        Ok(text) => (Payload::Text(text), Vec::new()),
-        Err(err) => (Payload::Binary(err.into_bytes()), Vec::new()),
-    }
-}
-
-fn decode_json(
-    segment: Segment,
-    number: usize,
-    start: usize,
-    text: &str,
-) -> Result<ParsedJson, ParseError> {
-    let bytes = decode_b64(segment, number, start, text, false)?;
-    json::parse(&bytes).map_err(|e| ParseError::Json {
-        segment,
-        number,
-        offset: e.offset,
-        message: e.message,
-    })
-}
-
-fn into_object(
-    segment: Segment,
-    number: usize,
-    value: Value,
-) -> Result<Map<String, Value>, ParseError> {
-    match value {
-        Value::Object(map) => Ok(map),
-        other => Err(ParseError::NotAnObject {
-            segment,
-            number,
-            found: json_type(&other),
-        }),
-    }
-}
-
 /// The JSON type of a value, in words.
 #[must_use]
 pub fn json_type(value: &Value) -> &'static str {
@@ -500,65 +408,6 @@ pub fn json_type(value: &Value) -> &'static str {
         Value::Array(_) => "an array",
         Value::Object(_) => "an object",
     }
-}
-
-/// Strict base64url without padding (RFC 7515 §2): the error names the first bad character.
-fn decode_b64(
-    segment: Segment,
-    number: usize,
-    start: usize,
-    text: &str,
-    allow_empty: bool,
-) -> Result<Vec<u8>, ParseError> {
-    if text.is_empty() && !allow_empty {
-        return Err(ParseError::EmptySegment {
-            segment,
-            number,
-            offset: start,
-        });
-    }
-    let bad = |offset: usize, found: String, hint: &str| ParseError::Base64 {
-        segment,
-        number,
-        offset: start + offset,
-        found,
-        hint: hint.to_string(),
-    };
-    // The happy path decodes at once; only a failure pays for finding the friendliest reason.
-    let error = match URL_SAFE_NO_PAD.decode(text) {
-        Ok(bytes) => return Ok(bytes),
-        Err(e) => e,
-    };
-    for (i, c) in text.char_indices() {
-        if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
-            continue;
-        }
-        let hint = match c {
-            '=' => "; base64url in JWTs has no '=' padding",
-            '+' | '/' => "; this is standard base64, JWTs use '-' and '_' instead of '+' and '/'",
-            c if c.is_whitespace() => "; remove line breaks and spaces from the token",
-            _ => "",
-        };
-        return Err(bad(i, describe_char(c), hint));
-    }
-    if text.len() % 4 == 1 {
-        return Err(bad(
-            text.len() - 1,
-            format!("a length of {} characters", text.len()),
-            "; a base64url length is never 1 more than a multiple of 4 (truncated or extra character?)",
-        ));
-    }
-    Err(match error {
-        base64::DecodeError::InvalidLastSymbol { offset, symbol, .. } => bad(
-            offset,
-            format!(
-                "final character {:?} with non-zero unused bits",
-                symbol as char
-            ),
-            "; the segment was probably truncated or altered",
-        ),
-        other => bad(0, other.to_string(), ""),
-    })
 }
 
 #[cfg(test)]
@@ -578,11 +427,25 @@ mod tests {
     }
 
     #[test]
-    fn padding_is_refused_with_its_offset() {
-        let err = parse("eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhIn0=.c2ln").unwrap_err();
-        assert_eq!(err.token_offset(), Some(36));
-        assert!(err.to_string().contains("no '=' padding"), "{err}");
-        assert!(err.to_string().contains("payload (segment 2)"), "{err}");
+    fn padding_is_read_and_named_with_its_offset() {
+        let Token::Jws(jws) = parse("eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhIn0=.c2ln").unwrap() else {
+            panic!("not a JWS")
+        };
+        assert_eq!(jws.claims().unwrap()["sub"], "a");
+        let padding = &jws.defects[0];
+        assert_eq!(padding.offset, Some(36));
+        assert_eq!(padding.segment, Segment::Payload);
+        assert!(padding.to_string().contains("'=' padding"), "{padding}");
+        // '=' in the middle of a segment is not padding: the payload is unreadable there.
+        let Token::Jws(jws) = parse("eyJhbGciOiJIUzI1NiJ9.eyJzd=WIiOiJhIn0.c2ln").unwrap() else {
+            panic!("not a JWS")
+        };
+        assert_eq!(jws.payload, Payload::Unreadable);
+        let words = jws.defects[0].to_string();
+        assert!(
+            words.contains("at byte 26") && words.contains("no '=' padding"),
+            "{words}"
+        );
     }
 
     #[test]

@@ -112,6 +112,9 @@ pub struct InputInfo {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
     pub stripped: Vec<String>,
+    /// Where in the surrounding text the token was found, when the paste held more.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub found_in: Option<String>,
     pub length: usize,
 }
 
@@ -147,6 +150,8 @@ pub struct Report {
     pub kind: Kind,
     pub token_type: TokenType,
     pub token_type_description: &'static str,
+    /// Which header parameter, claim or place decided the token type.
+    pub token_type_reason: &'static str,
     pub input: InputInfo,
     pub header: Value,
     pub payload: Value,

@@ -68,6 +68,26 @@ pub fn describe_char(c: char) -> String {
     format!("{name} (U+{:04X})", c as u32)
 }
 
+/// A byte count as a person reads it: "812 bytes", "1.1 MiB".
+#[must_use]
+pub fn human_size(bytes: usize) -> String {
+    #[allow(clippy::cast_precision_loss)] // display only
+    let b = bytes as f64;
+    if bytes < 1024 {
+        plural(bytes, "byte", "bytes")
+    } else if bytes < 1024 * 1024 {
+        format!("{:.1} KiB", b / 1024.0)
+    } else {
+        format!("{:.1} MiB", b / (1024.0 * 1024.0))
+    }
+}
+
+/// "1 byte", "2 bytes": a count with its noun, never "1 bytes".
+#[must_use]
+pub fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

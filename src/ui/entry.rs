@@ -369,6 +369,7 @@ impl Parsed {
             Token::Jws(jws) => match &jws.payload {
                 Payload::Text(_) => Some("the payload is text, not JSON (shown as a string)"),
                 Payload::Binary(_) => Some("the payload is binary, shown as hex"),
+                Payload::Unreadable => Some("the payload is damaged and cannot be decoded"),
                 Payload::Json(_) => None,
             },
             Token::Jwe(_) => Some("encrypted: unreadable without the decryption key"),
@@ -384,6 +385,7 @@ fn input_info(source: &Option<String>, stripped: &[String], length: usize) -> In
     InputInfo {
         label: source.clone(),
         stripped: stripped.to_vec(),
+        found_in: None,
         length,
     }
 }
@@ -392,6 +394,8 @@ fn input_info(source: &Option<String>, stripped: &[String], length: usize) -> In
 /// report's ("unknown: introspect").
 fn live_lifetime(token: &Token, report: &Report, now: i64, leeway: u64) -> Lifetime {
     match token {
+        // A damaged payload has no readable exp: the report's "unknown" stands.
+        Token::Jws(jws) if jws.defects.iter().any(|d| d.hides_claims()) => report.lifetime.clone(),
         Token::Jws(jws) => Lifetime::compute(jws.claims(), now, leeway).or_nested(|| {
             let inner_token = jws.nested.as_deref()?;
             let inner_report = report.nested.as_deref()?;
@@ -434,14 +438,7 @@ mod tests {
 
     #[test]
     fn malformed_tokens_are_kept_with_their_error() {
-        let e = Entry::new(
-            1,
-            "eyJhbGciOiJIUzI1NiJ9.e30=.c2ln".into(),
-            None,
-            Vec::new(),
-            0,
-            60,
-        );
+        let e = Entry::new(1, ".e3=0.c2ln".into(), None, Vec::new(), 0, 60);
         assert!(matches!(e.body, Body::Malformed(_)));
         assert_eq!(e.kind_label(), "Unreadable token");
     }
