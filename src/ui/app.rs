@@ -1,24 +1,24 @@
-//! The application: state, the frame's layout, global shortcuts, worker events, persistence
-//! and the repaint schedule.
+//! The application: the frame's layout, global shortcuts, worker events, persistence and the
+//! repaint schedule. The state it holds is in `state/`.
 //!
 //! Repainting: egui draws only on input, on a worker's wake-up, or when this file asks for a
 //! timed repaint — at the next moment a visible countdown's text changes (the next second
 //! boundary while under an hour). An idle window with no live token never repaints.
 
-use std::collections::HashMap;
 use std::time::Duration;
 
 use egui::{Key, KeyboardShortcut, Modifiers};
 
-use crate::worker::{Event, JobId, Worker};
+use crate::worker::{Event, Worker};
 
-use super::entry::{Body, Entry, EntryId, is_live};
-use super::intent::Intent;
-use super::settings::{Settings, Tab};
-use super::{
-    Clock, LaunchOptions, checklist, claims, empty, expect, header, help, raw, status, style,
-    toolbar, tree, verify, workspace,
-};
+use super::inspect::{checklist, claims, expect, header, raw, tree, verify};
+use super::shell::{empty, help, status, toolbar, workspace};
+use super::state::app_state::{AppState, FileJob, Level, Notice};
+use super::state::entry::{Body, EntryId, KeyKind, is_live};
+use super::state::intent::{Intent, file_name};
+use super::state::settings::{Settings, Tab};
+use super::widgets::style;
+use super::{Clock, LaunchOptions};
 
 /// The window.
 pub struct App {
@@ -28,103 +28,8 @@ pub struct App {
     clock: Clock,
 }
 
-/// Everything the window holds at run time and never saves: tokens, keys, jobs.
-#[derive(Default)]
-pub struct AppState {
-    pub entries: Vec<Entry>,
-    pub selected: Option<EntryId>,
-    pub groups: Vec<Group>,
-    /// The entry being renamed and the name typed so far.
-    pub renaming: Option<(EntryId, String)>,
-    pub confirm_clear: bool,
-    pub help_open: bool,
-    pub notice: Option<Notice>,
-    pub samples_job: Option<JobId>,
-    /// Files being read, each with the entry selected when it was asked for (a key file goes
-    /// to that entry's verification form).
-    pub file_jobs: HashMap<JobId, FileJob>,
-    /// The frame in which the Paste button asked the platform for the clipboard.
-    pub paste_asked_in_frame: Option<u64>,
-    next_id: u64,
-}
-
-/// A file being read for the workspace (dropped) or for a key form (named there).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct FileJob {
-    pub target: Option<EntryId>,
-    /// Named in the key form: anything but a key is refused, never added as a token (a
-    /// file holding a bare secret would otherwise be shown as one).
-    pub key_only: bool,
-}
-
 /// Where pasted text comes from, in the status line's words.
 const CLIPBOARD: &str = "the clipboard";
-
-/// Tokens pasted together, as one token-endpoint response.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Group {
-    pub id: u64,
-    pub title: String,
-    /// The response's other members (`token_type: Bearer`, `expires_in: 300` …).
-    pub details: Vec<String>,
-}
-
-/// The status line's message.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Notice {
-    pub level: Level,
-    pub text: String,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Level {
-    Info,
-    /// Background work started; the status line shows what is still running on its own.
-    Busy,
-    Warn,
-    Error,
-}
-
-impl AppState {
-    /// A fresh id for an entry, a group or a job.
-    pub fn next_job(&mut self) -> u64 {
-        self.next_id += 1;
-        self.next_id
-    }
-
-    #[must_use]
-    pub fn entry(&self, id: EntryId) -> Option<&Entry> {
-        self.entries.iter().find(|e| e.id == id)
-    }
-
-    pub fn entry_mut(&mut self, id: EntryId) -> Option<&mut Entry> {
-        self.entries.iter_mut().find(|e| e.id == id)
-    }
-
-    /// `base`, or `base 2`, `base 3` … when the name is taken.
-    #[must_use]
-    pub fn unique_label(&self, base: &str) -> String {
-        let taken = |name: &str| self.entries.iter().any(|e| e.label == name);
-        if !taken(base) {
-            return base.to_string();
-        }
-        (2..)
-            .map(|n| format!("{base} {n}"))
-            .find(|n| !taken(n))
-            .unwrap_or_default()
-    }
-
-    /// Verifications and file reads still running.
-    #[must_use]
-    pub fn background_jobs(&self) -> usize {
-        self.entries
-            .iter()
-            .filter(|e| e.verification.running.is_some())
-            .count()
-            + self.file_jobs.len()
-            + usize::from(self.samples_job.is_some())
-    }
-}
 
 impl App {
     /// Builds the window's state: settings from eframe's storage, a worker that wakes egui.
@@ -221,7 +126,7 @@ impl App {
                 let Some(FileJob { target, key_only }) = self.state.file_jobs.remove(&job) else {
                     return;
                 };
-                let name = super::intent::file_name(&path);
+                let name = file_name(&path);
                 match result {
                     Err(e) => self.notify(Level::Error, format!("Cannot use {name}: {e}")),
                     Ok(text) if key_only && !crate::jose::keys::looks_like_key(&text) => self
@@ -253,7 +158,7 @@ impl App {
             .filter(|e| e.jws().is_some());
         match entry {
             Some(entry) => {
-                entry.key.kind = super::entry::KeyKind::KeyText;
+                entry.key.kind = KeyKind::KeyText;
                 entry.key.key_text = text;
                 let words = format!(
                     "Loaded the key from {name} for {}; press Verify",

@@ -6,9 +6,9 @@ use std::collections::HashSet;
 
 use serde_json::Value;
 
-use super::style::Syntax;
 use crate::token::text::escape_format_chars;
 use crate::token::time::HumanTime;
+use crate::ui::widgets::style::Syntax;
 
 /// Leaf values longer than this are cut in the row; "Copy value" gives the whole value.
 const MAX_PREVIEW_CHARS: usize = 300;
@@ -207,8 +207,10 @@ fn leaf_value(key: &str, value: &Value, top_level_claim: bool, now: i64) -> RowV
     let (text, syntax) = match value {
         Value::String(s) => (
             escape_format_chars(
-                &Value::String(super::style::truncate(s, MAX_PREVIEW_CHARS).into_owned())
-                    .to_string(),
+                &Value::String(
+                    crate::ui::widgets::style::truncate(s, MAX_PREVIEW_CHARS).into_owned(),
+                )
+                .to_string(),
             )
             .into_owned(),
             Syntax::String,

@@ -5,7 +5,7 @@ use egui::{Label, RichText, Sense, Stroke, Ui, pos2, vec2};
 
 use crate::token::{CheckStatus, Report};
 
-use super::style;
+use crate::ui::widgets::style;
 
 /// Draws the checks of `report`.
 pub fn show(ui: &mut Ui, report: &Report) {

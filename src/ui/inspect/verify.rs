@@ -6,9 +6,9 @@ use egui::{RichText, TextEdit, Ui};
 
 use crate::token::SignatureStatus;
 
-use super::entry::{Entry, KeyKind};
-use super::intent::Intent;
-use super::style;
+use crate::ui::state::entry::{Entry, KeyKind};
+use crate::ui::state::intent::Intent;
+use crate::ui::widgets::style;
 
 /// Draws the verification form of `entry`.
 pub fn show(ui: &mut Ui, entry: &mut Entry, presenter: bool) -> Vec<Intent> {

@@ -10,9 +10,10 @@ use crate::sensitive::Sensitive;
 use crate::token;
 use crate::worker::{Command, Samples};
 
-use super::app::{App, Group, Level};
-use super::entry::{Body, Entry, EntryId, KeyKind};
-use super::settings::{Tab, ThemeChoice};
+use crate::ui::app::App;
+use crate::ui::state::app_state::{Group, Level};
+use crate::ui::state::entry::{Body, Entry, EntryId, KeyKind};
+use crate::ui::state::settings::{Tab, ThemeChoice};
 
 /// One thing the user asked for.
 #[must_use]
@@ -61,7 +62,7 @@ pub enum Intent {
 
 impl App {
     /// Acts on one intent.
-    pub(super) fn apply(&mut self, ctx: &egui::Context, intent: Intent) {
+    pub(in crate::ui) fn apply(&mut self, ctx: &egui::Context, intent: Intent) {
         let now = self.now();
         match intent {
             Intent::AddText { text, origin } => {
@@ -76,9 +77,10 @@ impl App {
             Intent::ReadFile { path, key_only } => {
                 let job = self.state.next_job();
                 let target = self.state.selected;
-                self.state
-                    .file_jobs
-                    .insert(job, super::app::FileJob { target, key_only });
+                self.state.file_jobs.insert(
+                    job,
+                    crate::ui::state::app_state::FileJob { target, key_only },
+                );
                 self.notify(Level::Busy, format!("Reading {}…", file_name(&path)));
                 self.send(Command::ReadFile { job, path });
             }
@@ -189,7 +191,7 @@ impl App {
     /// Normalises `text` and adds every token in it, grouped when there are several.
     /// A key among them goes to `key_for`'s verification form instead: the token selected
     /// when it was pasted or dropped.
-    pub(super) fn add_text(&mut self, text: &str, origin: &str, key_for: Option<EntryId>) {
+    pub(in crate::ui) fn add_text(&mut self, text: &str, origin: &str, key_for: Option<EntryId>) {
         if crate::jose::keys::looks_like_key(text) {
             self.load_key_file(key_for, origin, text.to_string());
             return;
@@ -258,7 +260,7 @@ impl App {
     }
 
     /// The sample tokens arrived from the worker: add them with their key and verify them.
-    pub(super) fn add_samples(&mut self, samples: Samples) {
+    pub(in crate::ui) fn add_samples(&mut self, samples: Samples) {
         let now = self.now();
         let group = self.state.next_job();
         self.state.groups.push(Group {
@@ -372,7 +374,7 @@ fn clock_time(now: i64) -> String {
 }
 
 /// A file's name as the status line says it.
-pub(super) fn file_name(path: &std::path::Path) -> String {
+pub(in crate::ui) fn file_name(path: &std::path::Path) -> String {
     path.file_name().map_or_else(
         || path.display().to_string(),
         |n| n.to_string_lossy().into_owned(),

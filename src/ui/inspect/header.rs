@@ -8,9 +8,9 @@ use crate::token::lifetime::{Lifetime, LifetimeState};
 use crate::token::time::duration;
 use crate::token::{Report, SignatureStatus};
 
-use super::entry::Entry;
-use super::style::shown;
-use super::{mask, style};
+use crate::ui::state::entry::Entry;
+use crate::ui::widgets::style::shown;
+use crate::ui::widgets::{mask, style};
 
 /// Draws the header strip of a parsed token. It only shows: no actions live here.
 pub fn show(ui: &mut Ui, entry: &Entry, presenter: bool, now: i64) {

@@ -16,8 +16,8 @@ use crate::token::report::InputInfo;
 use crate::token::{Kind, Options, ParseError, Report, SignatureVerdict, Token, diagnose, parse};
 use crate::worker::JobId;
 
-use super::pretty::Pretty;
-use super::tree_model::TreeModel;
+use crate::ui::inspect::pretty::Pretty;
+use crate::ui::inspect::tree_model::TreeModel;
 
 pub type EntryId = u64;
 
@@ -207,7 +207,7 @@ impl Entry {
                 Body::Parsed(Box::new(Parsed {
                     token,
                     report,
-                    segments: super::raw::segments(&raw),
+                    segments: crate::ui::inspect::raw::segments(&raw),
                     chars: raw.chars().count(),
                     judged_at: now,
                     live,

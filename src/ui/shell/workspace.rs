@@ -6,11 +6,11 @@ use egui::{Key, RichText, Sense, TextEdit, Ui, UiBuilder};
 use crate::token::lifetime::{Lifetime, LifetimeState};
 use crate::token::time::duration;
 
-use super::app::AppState;
-use super::entry::{Body, Entry};
-use super::intent::Intent;
-use super::style;
-use super::style::shown;
+use crate::ui::state::app_state::AppState;
+use crate::ui::state::entry::{Body, Entry};
+use crate::ui::state::intent::Intent;
+use crate::ui::widgets::style;
+use crate::ui::widgets::style::shown;
 
 /// Draws the workspace panel.
 pub fn show(ui: &mut Ui, state: &mut AppState) -> Vec<Intent> {

@@ -6,10 +6,10 @@ use egui::text::LayoutJob;
 use egui::{FontId, RichText, Sense, TextEdit, TextFormat, Ui};
 use serde_json::Value;
 
-use super::entry::{Body, Entry, TreeState};
-use super::intent::Intent;
-use super::style::{self, Syntax};
-use super::tree_model::{Row, RowValue, TreeModel};
+use crate::ui::inspect::tree_model::{Row, RowValue, TreeModel};
+use crate::ui::state::entry::{Body, Entry, TreeState};
+use crate::ui::state::intent::Intent;
+use crate::ui::widgets::style::{self, Syntax};
 
 /// Shown instead of a nested token's decoded text in presenter mode: that text is a token.
 pub const NESTED_MASKED: &str = "The payload is a nested token: its text is masked (presenter mode, or an unrevealed refresh token). Its claims are in Checks & claims.";

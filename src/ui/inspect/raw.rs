@@ -5,9 +5,9 @@
 use egui::text::LayoutJob;
 use egui::{Color32, FontId, RichText, TextFormat, Ui};
 
-use super::entry::{Body, Entry, EntryId};
-use super::intent::Intent;
-use super::{mask, style};
+use crate::ui::state::entry::{Body, Entry, EntryId};
+use crate::ui::state::intent::Intent;
+use crate::ui::widgets::{mask, style};
 
 /// Characters of the signature shown in full under the token.
 const MAX_SIGNATURE_CHARS: usize = 1_024;
@@ -83,7 +83,7 @@ pub fn show(ui: &mut Ui, entry: &mut Entry, presenter: bool) -> Vec<Intent> {
 
     ui.add_space(8.0);
     if masked && parsed.report.nested.is_some() {
-        ui.weak(super::tree::NESTED_MASKED);
+        ui.weak(crate::ui::inspect::tree::NESTED_MASKED);
         return intents;
     }
     let pretty = parsed.pretty();
@@ -171,7 +171,7 @@ fn colour_at(ui: &Ui, bounds: &[(usize, usize)], at: usize, end: usize) -> (Colo
 }
 
 /// Byte ranges of the dot-separated segments (one range for an opaque token).
-pub(super) fn segments(raw: &str) -> Vec<(usize, usize)> {
+pub(in crate::ui) fn segments(raw: &str) -> Vec<(usize, usize)> {
     let mut out = Vec::with_capacity(5);
     let mut start = 0;
     for (i, _) in raw.match_indices('.').take(4) {

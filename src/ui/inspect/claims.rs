@@ -11,9 +11,9 @@ use crate::token::claims::ClaimView;
 use crate::token::report::PayloadFormat;
 use crate::token::time::relative;
 
-use super::intent::Intent;
-use super::style;
-use super::style::shown;
+use crate::ui::state::intent::Intent;
+use crate::ui::widgets::style;
+use crate::ui::widgets::style::shown;
 
 /// More claims than this are left to the tree view.
 const MAX_CLAIMS: usize = 200;

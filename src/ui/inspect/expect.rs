@@ -4,9 +4,9 @@
 
 use egui::{TextEdit, Ui};
 
-use super::entry::Entry;
-use super::intent::Intent;
-use super::style;
+use crate::ui::state::entry::Entry;
+use crate::ui::state::intent::Intent;
+use crate::ui::widgets::style;
 
 /// Draws the expectations form of `entry`.
 pub fn show(ui: &mut Ui, entry: &mut Entry) -> Vec<Intent> {
