@@ -12,7 +12,7 @@ use egui::{Key, KeyboardShortcut, Modifiers};
 use crate::worker::{Event, Worker};
 
 use super::inspect::{checklist, claims, expect, header, raw, tree, verify};
-use super::shell::{empty, help, status, toolbar, workspace};
+use super::shell::{empty, help, layout, status, toolbar, workspace};
 use super::state::app_state::{AppState, FileJob, Level, Notice};
 use super::state::entry::{Body, EntryId, KeyKind, is_live};
 use super::state::intent::{Intent, file_name};
@@ -258,6 +258,7 @@ impl App {
         let presenter = self.settings.presenter;
         let tab = self.settings.tab;
         let loading = self.state.samples_job.is_some();
+        let (side_panel, fits) = (self.settings.show_side_panel, self.state.key_panel_fits);
         let Some(id) = self.state.selected else {
             intents.extend(empty::first_run(ui, loading));
             return;
@@ -271,26 +272,7 @@ impl App {
         }
         header::show(ui, entry, presenter, now);
         ui.add_space(6.0);
-        ui.horizontal(|ui| {
-            for t in Tab::ALL {
-                if ui
-                    .add(egui::Button::selectable(tab == t, t.label()))
-                    .clicked()
-                {
-                    intents.push(Intent::SetTab(t));
-                }
-            }
-            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                let words = if self.settings.show_side_panel {
-                    "Hide key & expectations"
-                } else {
-                    "Key & expectations"
-                };
-                if ui.button(words).clicked() {
-                    intents.push(Intent::ToggleSidePanel);
-                }
-            });
-        });
+        tab_row(ui, tab, side_panel, fits, intents);
         ui.separator();
         match tab {
             Tab::Overview => {
@@ -374,25 +356,33 @@ impl eframe::App for App {
             .show(ui, |ui| {
                 intents.extend(status::status_line(ui, &self.state));
             });
-        egui::Panel::left("workspace")
+        let window = ui.max_rect().width();
+        let workspace_width = egui::Panel::left("workspace")
             .frame(style::panel(ui))
             .resizable(true)
             .default_size(290.0)
-            .size_range(220.0..=520.0)
+            .size_range(layout::workspace_range(window))
             .show(ui, |ui| {
                 intents.extend(workspace::show(ui, &mut self.state));
-            });
-        let side = self.settings.show_side_panel;
+            })
+            .response
+            .rect
+            .width();
         let presenter = self.settings.presenter;
-        if let Some(entry) = selected
-            .and_then(|id| self.state.entry_mut(id))
-            .filter(|e| side && e.report().is_some())
+        // The key panel shrinks with the window and folds away where the centre would be
+        // squeezed under its minimum: it must never cover the tabs.
+        let key_panel = layout::key_panel_range(window, workspace_width);
+        self.state.key_panel_fits = key_panel.is_some();
+        if let Some(widths) = key_panel.filter(|_| self.settings.show_side_panel)
+            && let Some(entry) = selected
+                .and_then(|id| self.state.entry_mut(id))
+                .filter(|e| e.report().is_some())
         {
             egui::Panel::right("key-and-expectations")
                 .frame(style::panel(ui))
                 .resizable(true)
                 .default_size(330.0)
-                .size_range(260.0..=560.0)
+                .size_range(widths)
                 .show(ui, |ui| {
                     egui::ScrollArea::vertical()
                         .auto_shrink([false; 2])
@@ -431,6 +421,49 @@ impl eframe::App for App {
     fn persist_egui_memory(&self) -> bool {
         false
     }
+}
+
+/// The view tabs, and the key panel's switch at the row's right end when it fits there; in a
+/// narrow centre the row wraps, so no tab is ever drawn under the switch.
+fn tab_row(ui: &mut egui::Ui, tab: Tab, side_panel: bool, fits: bool, intents: &mut Vec<Intent>) {
+    ui.horizontal_wrapped(|ui| {
+        for t in Tab::ALL {
+            if ui
+                .add(egui::Button::selectable(tab == t, t.label()))
+                .clicked()
+            {
+                intents.push(Intent::SetTab(t));
+            }
+        }
+        let words = if side_panel && fits {
+            "Hide key & expectations"
+        } else {
+            "Key & expectations"
+        };
+        let button = egui::Button::new(words);
+        let width = ui
+            .painter()
+            .layout_no_wrap(
+                words.to_string(),
+                egui::TextStyle::Button.resolve(ui.style()),
+                egui::Color32::WHITE,
+            )
+            .size()
+            .x
+            + 2.0 * ui.spacing().button_padding.x;
+        // Less the gap egui puts before the button, and a pixel for rounding.
+        let spare = ui.available_width() - width - ui.spacing().item_spacing.x - 1.0;
+        if spare > 0.0 {
+            ui.add_space(spare);
+        }
+        let response = ui.add_enabled(fits, button);
+        let response = response.on_disabled_hover_text(
+            "The window is too narrow for this panel beside the token: widen it",
+        );
+        if response.clicked() {
+            intents.push(Intent::ToggleSidePanel);
+        }
+    });
 }
 
 /// Seconds until the lifetime's words change: every second under an hour, then every minute,

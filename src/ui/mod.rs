@@ -55,7 +55,7 @@ pub fn run_window() -> ExitCode {
             .with_title("tokenscope")
             .with_app_id("tokenscope")
             .with_inner_size([1280.0, 800.0])
-            .with_min_inner_size([860.0, 540.0])
+            .with_min_inner_size(shell::layout::MIN_WINDOW)
             .with_drag_and_drop(true),
         // egui's shader dithers every pixel against gradient banding; this window has no
         // gradients, and without a GPU (Xvfb, remote desktops) that per-pixel work is the

@@ -19,6 +19,8 @@ use crate::ui::widgets::style::shown;
 const MAX_CLAIMS: usize = 200;
 /// Members of a nested object shown in place.
 const MAX_CHILDREN: usize = 100;
+/// The value and meaning columns are side by side only when each gets this much.
+const MIN_COLUMN: f32 = 140.0;
 /// Characters of a value shown in a cell.
 const MAX_VALUE_CHARS: usize = 300;
 
@@ -46,16 +48,27 @@ pub fn show(ui: &mut Ui, report: &Report, now: i64) -> Vec<Intent> {
         return intents;
     }
     let total = ui.available_width();
-    let name_w = 150.0_f32.min(total * 0.25);
-    let value_w = ((total - name_w) * 0.5).max(160.0);
-    let meaning_w = (total - name_w - value_w - 24.0).max(120.0);
-
-    ui.horizontal(|ui| {
-        for (text, w) in [
+    let name_w = (total * 0.25).clamp(60.0, 150.0);
+    // The meaning gets a column of its own where there is room for one; in a narrow centre it
+    // goes under the value, so nothing is drawn past the panel's edge.
+    let rest = total - name_w - 2.0 * ui.spacing().item_spacing.x;
+    let (value_w, meaning_w) = if rest >= 2.0 * MIN_COLUMN {
+        let value_w = (rest * 0.5).max(MIN_COLUMN);
+        (value_w, rest - value_w)
+    } else {
+        (rest.max(MIN_COLUMN), 0.0)
+    };
+    let columns: &[(&str, f32)] = if meaning_w > 0.0 {
+        &[
             ("Claim", name_w),
             ("Value", value_w),
             ("Meaning", meaning_w),
-        ] {
+        ]
+    } else {
+        &[("Claim", name_w), ("Value and meaning", value_w)]
+    };
+    ui.horizontal(|ui| {
+        for &(text, w) in columns {
             cell(ui, w, |ui| {
                 ui.label(RichText::new(text).small().strong().color(style::grey(ui)));
             });
@@ -73,14 +86,14 @@ pub fn show(ui: &mut Ui, report: &Report, now: i64) -> Vec<Intent> {
                     .get(&claim.name)
                     .unwrap_or(&serde_json::Value::Null);
                 cell(ui, value_w, |ui| {
-                    value_cell(ui, claim, value, now, &mut intents)
+                    value_cell(ui, claim, value, now, &mut intents);
+                    if meaning_w == 0.0 {
+                        meaning(ui, claim);
+                    }
                 });
-                cell(ui, meaning_w, |ui| {
-                    match claim.explanation {
-                        Some(words) => ui.add(egui::Label::new(words).wrap()),
-                        None => ui.weak("not a registered claim"),
-                    };
-                });
+                if meaning_w > 0.0 {
+                    cell(ui, meaning_w, |ui| meaning(ui, claim));
+                }
             })
             .response;
         if i % 2 == 0 {
@@ -98,6 +111,13 @@ pub fn show(ui: &mut Ui, report: &Report, now: i64) -> Vec<Intent> {
         ));
     }
     intents
+}
+
+fn meaning(ui: &mut Ui, claim: &ClaimView) {
+    match claim.explanation {
+        Some(words) => ui.add(egui::Label::new(words).wrap()),
+        None => ui.weak("not a registered claim"),
+    };
 }
 
 fn cell(ui: &mut Ui, width: f32, add: impl FnOnce(&mut Ui)) {

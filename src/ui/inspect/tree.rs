@@ -34,13 +34,13 @@ pub fn show(ui: &mut Ui, entry: &mut Entry, now: i64, presenter: bool) -> Vec<In
     }
     let (model, report) = parsed.tree_model(now);
 
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         let label = ui.label("Search");
         let search = ui
             .add(
                 TextEdit::singleline(&mut state.query)
                     .hint_text("key or value")
-                    .desired_width(220.0),
+                    .desired_width(ui.available_width().clamp(120.0, 220.0)),
             )
             .labelled_by(label.id);
         if search.changed() {

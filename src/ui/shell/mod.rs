@@ -3,6 +3,7 @@
 
 pub(super) mod empty;
 pub(super) mod help;
+pub(super) mod layout;
 pub(super) mod status;
 pub(super) mod toolbar;
 pub(super) mod workspace;

@@ -22,6 +22,8 @@ pub struct AppState {
     /// Files being read, each with the entry selected when it was asked for (a key file goes
     /// to that entry's verification form).
     pub file_jobs: HashMap<JobId, FileJob>,
+    /// The window is wide enough for the key panel beside the token (see `shell::layout`).
+    pub key_panel_fits: bool,
     /// The frame in which the Paste button asked the platform for the clipboard.
     pub paste_asked_in_frame: Option<u64>,
     next_id: u64,
