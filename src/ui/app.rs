@@ -160,10 +160,12 @@ impl App {
             Some(entry) => {
                 entry.key.kind = KeyKind::KeyText;
                 entry.key.key_text = text;
+                let id = entry.id;
                 let words = format!(
                     "Loaded the key from {name} for {}; press Verify",
                     entry.label
                 );
+                self.forget_verdict(id);
                 self.notify(Level::Info, words);
             }
             None => self.notify(

@@ -20,6 +20,9 @@ pub fn show(ui: &mut Ui, entry: &mut Entry, presenter: bool) -> Vec<Intent> {
         return intents;
     }
     let key = &mut entry.key;
+    let kind_before = key.kind;
+    // Whether any field that makes up the key changed this frame (see `Intent::KeyChanged`).
+    let mut changed = false;
     ui.horizontal(|ui| {
         let label = ui.label("Key from");
         egui::ComboBox::from_id_salt("key-from")
@@ -43,7 +46,7 @@ pub fn show(ui: &mut Ui, entry: &mut Entry, presenter: bool) -> Vec<Intent> {
                 let edit = TextEdit::singleline(&mut key.secret)
                     .password(presenter || !key.reveal)
                     .desired_width(ui.available_width() - 70.0);
-                ui.add(edit).labelled_by(label.id);
+                changed |= ui.add(edit).labelled_by(label.id).changed();
                 ui.add_enabled(!presenter, egui::Checkbox::new(&mut key.reveal, "Show"));
             });
         }
@@ -76,6 +79,7 @@ pub fn show(ui: &mut Ui, entry: &mut Entry, presenter: bool) -> Vec<Intent> {
                             );
                         if ui.add(edit).labelled_by(label.id).changed() {
                             key.editing = true;
+                            changed = true;
                         }
                     });
                 if key.editing && ui.small_button("Done").clicked() {
@@ -104,16 +108,19 @@ pub fn show(ui: &mut Ui, entry: &mut Entry, presenter: bool) -> Vec<Intent> {
             let edit = TextEdit::singleline(&mut key.jwks_url)
                 .hint_text("https://issuer.example.com/jwks.json")
                 .desired_width(f32::INFINITY);
-            ui.add(edit).labelled_by(label.id);
+            changed |= ui.add(edit).labelled_by(label.id).changed();
         }
         KeyKind::Issuer => {
             let label = ui.label("Issuer");
             let edit = TextEdit::singleline(&mut key.issuer)
                 .hint_text("https://issuer.example.com")
                 .desired_width(f32::INFINITY);
-            ui.add(edit).labelled_by(label.id);
+            changed |= ui.add(edit).labelled_by(label.id).changed();
             ui.weak("Its keys are found by OpenID Connect discovery, then RFC 8414 metadata.");
         }
+    }
+    if changed || key.kind != kind_before {
+        intents.push(Intent::KeyChanged(entry.id));
     }
     ui.add_space(4.0);
     let ready = key.source().is_some();
@@ -134,6 +141,13 @@ pub fn show(ui: &mut Ui, entry: &mut Entry, presenter: bool) -> Vec<Intent> {
             ui.add_space(4.0);
             ui.weak("Until it answers, the previous result:");
         }
+    }
+    let waiting = entry.verification.verdict.is_none() && entry.verification.running.is_none();
+    if ready && waiting {
+        ui.add_space(4.0);
+        ui.label(
+            RichText::new("Not verified with this key yet: press Verify").color(style::grey(ui)),
+        );
     }
     verdict(ui, entry);
     intents

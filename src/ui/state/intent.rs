@@ -12,7 +12,7 @@ use crate::worker::{Command, Samples};
 
 use crate::ui::app::App;
 use crate::ui::state::app_state::{Group, Level};
-use crate::ui::state::entry::{Body, Entry, EntryId, KeyKind};
+use crate::ui::state::entry::{Body, Entry, EntryId, KeyKind, Verification};
 use crate::ui::state::settings::{Tab, ThemeChoice};
 
 /// One thing the user asked for.
@@ -47,6 +47,9 @@ pub enum Intent {
     Rejudge(EntryId),
     Verify(EntryId),
     CancelVerify(EntryId),
+    /// The key in the verification form changed: the verdict, which belongs to the old key,
+    /// is forgotten.
+    KeyChanged(EntryId),
     /// Put `text` on the clipboard; `what` says what it was, for the status line.
     Copy {
         text: Sensitive,
@@ -153,6 +156,7 @@ impl App {
                 }
             }
             Intent::Verify(id) => self.verify(id),
+            Intent::KeyChanged(id) => self.forget_verdict(id),
             Intent::CancelVerify(id) => {
                 let job = self.state.entry_mut(id).and_then(|e| {
                     e.verification.trying = None;
@@ -330,6 +334,29 @@ impl App {
         let words = format!("Verifying with {}…", source.describe());
         self.send(Command::Verify { job, jws, source });
         self.notify(Level::Busy, words);
+    }
+
+    /// Forgets the verdict of `id` and cancels a verification still running: both belong to a
+    /// key the form no longer holds, and a stale "invalid" under a new key misleads.
+    ///
+    /// A changed key is not verified at once: while a key is typed it is incomplete (each
+    /// keystroke would flash "invalid"), and a JWKS URL or an issuer goes to the network,
+    /// which happens only when the user presses Verify. The form says the key is not verified
+    /// yet, so one press gives the verdict that belongs to the key on screen.
+    pub(in crate::ui) fn forget_verdict(&mut self, id: EntryId) {
+        let now = self.now();
+        let Some(entry) = self.state.entry_mut(id) else {
+            return;
+        };
+        let had_verdict = entry.verification.verdict.is_some();
+        let running = entry.verification.running.take();
+        entry.verification = Verification::default();
+        if had_verdict {
+            entry.judge(now);
+        }
+        if let Some(job) = running {
+            self.send(Command::Cancel(job));
+        }
     }
 
     fn remove(&mut self, id: EntryId) {
