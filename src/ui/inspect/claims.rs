@@ -113,6 +113,20 @@ pub fn show(ui: &mut Ui, report: &Report, now: i64) -> Vec<Intent> {
     intents
 }
 
+/// The chips of a list claim: one per scope even where `scp` is one space-separated string
+/// (Entra ID), so a long list wraps scope by scope instead of being cut as one chip.
+fn claim_items(claim: &ClaimView) -> impl Iterator<Item = &str> {
+    let scopes = matches!(claim.name.as_str(), "scope" | "scp");
+    claim.items.iter().flat_map(move |item| {
+        let parts: Box<dyn Iterator<Item = &str>> = if scopes {
+            Box::new(item.split_whitespace())
+        } else {
+            Box::new(std::iter::once(item.as_str()))
+        };
+        parts
+    })
+}
+
 fn meaning(ui: &mut Ui, claim: &ClaimView) {
     match claim.explanation {
         Some(words) => ui.add(egui::Label::new(words).wrap()),
@@ -149,8 +163,9 @@ fn value_cell(
             style::purple(ui)
         };
         ui.horizontal_wrapped(|ui| {
-            for item in &claim.items {
-                let chip = style::chip(ui, shown(&style::truncate(item, 80)).into_owned(), color);
+            for item in claim_items(claim) {
+                let text = shown(&style::truncate(item, MAX_VALUE_CHARS)).into_owned();
+                let chip = style::chip(ui, text, color);
                 chip.context_menu(|ui| {
                     copy_button(ui, item, &format!("{} item", claim.name), intents)
                 });
