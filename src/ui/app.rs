@@ -11,6 +11,7 @@ use egui::{Key, KeyboardShortcut, Modifiers};
 
 use crate::worker::{Event, Worker};
 
+use super::inspect::hints::KeyPanel;
 use super::inspect::{checklist, claims, expect, header, raw, tree, verify};
 use super::shell::{empty, help, layout, status, toolbar, workspace};
 use super::state::app_state::{AppState, FileJob, Level, Notice};
@@ -276,6 +277,11 @@ impl App {
         ui.add_space(6.0);
         tab_row(ui, tab, side_panel, fits, intents);
         ui.separator();
+        let key_panel = if side_panel && fits {
+            KeyPanel::Open
+        } else {
+            KeyPanel::Folded
+        };
         match tab {
             Tab::Overview => {
                 // One scroll position per token: another token opens at its top, where
@@ -287,7 +293,7 @@ impl App {
                         // A nested JWT (cty: JWT) shows the token inside after its wrapper.
                         let mut level = entry.report();
                         while let Some(report) = level {
-                            checklist::show(ui, report);
+                            checklist::show(ui, report, key_panel);
                             ui.add_space(12.0);
                             intents.extend(claims::show(ui, report, now));
                             level = report.nested.as_deref();

@@ -5,6 +5,7 @@ pub(super) mod checklist;
 pub(super) mod claims;
 pub(super) mod expect;
 pub(super) mod header;
+pub(super) mod hints;
 pub(super) mod pretty;
 pub(super) mod raw;
 pub(super) mod tree;
