@@ -3,7 +3,7 @@
 
 mod ui_common;
 
-use egui_kittest::kittest::{NodeT as _, Queryable as _};
+use egui_kittest::kittest::Queryable as _;
 use ui_common::{fresh_token, paste, window_sized};
 
 #[test]

@@ -32,21 +32,21 @@ pub fn show(ui: &mut Ui, entry: &mut Entry) -> Vec<Intent> {
             for (name, hint, value) in [
                 (
                     "Expected audience",
-                    "https://api.example.com",
+                    "https://api.example/…",
                     &mut expect.audience,
                 ),
                 (
                     "Expected issuer",
-                    "https://issuer.example.com/",
+                    "https://issuer.example/…",
                     &mut expect.issuer,
                 ),
-                ("Required scopes", "read write", &mut expect.scopes),
+                ("Required scopes", "e.g. read write", &mut expect.scopes),
             ] {
                 let label = ui.label(name);
                 changed |= ui
                     .add(
                         TextEdit::singleline(value)
-                            .hint_text(hint)
+                            .hint_text(style::placeholder(ui, hint))
                             .desired_width(f32::INFINITY),
                     )
                     .labelled_by(label.id)

@@ -39,7 +39,7 @@ pub fn show(ui: &mut Ui, entry: &mut Entry, now: i64, presenter: bool) -> Vec<In
         let search = ui
             .add(
                 TextEdit::singleline(&mut state.query)
-                    .hint_text("key or value")
+                    .hint_text(style::placeholder(ui, "key or value"))
                     .desired_width(ui.available_width().clamp(120.0, 220.0)),
             )
             .labelled_by(label.id);

@@ -74,9 +74,10 @@ pub fn show(ui: &mut Ui, entry: &mut Entry, presenter: bool) -> Vec<Intent> {
                             .code_editor()
                             .desired_rows(5)
                             .desired_width(f32::INFINITY)
-                            .hint_text(
+                            .hint_text(style::placeholder(
+                                ui,
                                 "-----BEGIN PUBLIC KEY-----  or  {\"kty\": …}  or  {\"keys\": […]}",
-                            );
+                            ));
                         if ui.add(edit).labelled_by(label.id).changed() {
                             key.editing = true;
                             changed = true;
@@ -89,7 +90,10 @@ pub fn show(ui: &mut Ui, entry: &mut Entry, presenter: bool) -> Vec<Intent> {
             ui.horizontal(|ui| {
                 let label = ui.label("Key file");
                 let edit = TextEdit::singleline(&mut key.file_path)
-                    .hint_text("~/keys/issuer.pem   (or drop the file on the window)")
+                    .hint_text(style::placeholder(
+                        ui,
+                        "~/keys/issuer.pem   (or drop the file on the window)",
+                    ))
                     .desired_width(ui.available_width() - 60.0);
                 let field = ui.add(edit).labelled_by(label.id);
                 let path = key.file_path.trim();
@@ -106,14 +110,14 @@ pub fn show(ui: &mut Ui, entry: &mut Entry, presenter: bool) -> Vec<Intent> {
         KeyKind::JwksUrl => {
             let label = ui.label("JWKS URL");
             let edit = TextEdit::singleline(&mut key.jwks_url)
-                .hint_text("https://issuer.example.com/jwks.json")
+                .hint_text(style::placeholder(ui, "https://issuer.example/…/jwks.json"))
                 .desired_width(f32::INFINITY);
             changed |= ui.add(edit).labelled_by(label.id).changed();
         }
         KeyKind::Issuer => {
             let label = ui.label("Issuer");
             let edit = TextEdit::singleline(&mut key.issuer)
-                .hint_text("https://issuer.example.com")
+                .hint_text(style::placeholder(ui, "https://issuer.example/…"))
                 .desired_width(f32::INFINITY);
             changed |= ui.add(edit).labelled_by(label.id).changed();
             ui.weak("Its keys are found by OpenID Connect discovery, then RFC 8414 metadata.");
