@@ -293,3 +293,62 @@ fn a_long_scp_shows_every_scope_and_a_long_issuer_shows_whole() {
         "the header strip does not show the whole issuer"
     );
 }
+
+#[test]
+fn presenter_mode_hides_personal_claims_in_every_view_until_revealed() {
+    let email = "ada.lovelace@example.org";
+    let (mut harness, _clock) = window();
+    paste(
+        &mut harness,
+        &token(json!({
+            "sub": "248289761001",
+            "name": "Ada Lovelace",
+            "email": email,
+            "address": {"locality": "Marylebone"},
+            "exp": NOW + 600,
+        })),
+    );
+    assert!(!labels_containing(&harness, email).is_empty());
+
+    harness.key_press_modifiers(egui::Modifiers::COMMAND | egui::Modifiers::SHIFT, Key::P);
+    harness.run();
+    for tab in ["Checks & claims", "Tree", "Raw"] {
+        harness.get_by_label(tab).click();
+        harness.run();
+        for personal in [email, "Ada Lovelace", "Marylebone"] {
+            assert!(
+                labels_containing(&harness, personal).is_empty(),
+                "{personal} is on screen in {tab} in presenter mode"
+            );
+        }
+        // The subject is an identifier, not personal data: still shown.
+        assert!(
+            !labels_containing(&harness, "248289761001").is_empty(),
+            "{tab}"
+        );
+    }
+    // The tree's search does not give a hidden value away either.
+    harness.get_by_label("Tree").click();
+    harness.run();
+    let search = harness.get_by_label("Search");
+    search.focus();
+    search.type_text("lovelace@");
+    harness.run();
+    harness.get_by_label("Nothing matches the search.");
+
+    harness.get_by_label("Raw").click();
+    harness.run();
+    harness.get_by_label("Show personal claims").click();
+    harness.run();
+    assert!(!labels_containing(&harness, email).is_empty());
+    harness.get_by_label("Checks & claims").click();
+    harness.run();
+    assert!(!labels_containing(&harness, email).is_empty());
+
+    // Presenter mode started again hides them again.
+    for _ in 0..2 {
+        harness.key_press_modifiers(egui::Modifiers::COMMAND | egui::Modifiers::SHIFT, Key::P);
+        harness.run();
+    }
+    assert!(labels_containing(&harness, email).is_empty());
+}

@@ -277,6 +277,7 @@ impl App {
         ui.add_space(6.0);
         tab_row(ui, tab, side_panel, fits, intents);
         ui.separator();
+        let personal = claims::Personal::of(entry, presenter);
         let key_panel = if side_panel && fits {
             KeyPanel::Open
         } else {
@@ -295,7 +296,7 @@ impl App {
                         while let Some(report) = level {
                             checklist::show(ui, report, key_panel);
                             ui.add_space(12.0);
-                            intents.extend(claims::show(ui, report, now));
+                            intents.extend(claims::show(ui, report, now, personal));
                             level = report.nested.as_deref();
                             if let Some(inner) = level {
                                 ui.add_space(16.0);

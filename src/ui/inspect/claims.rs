@@ -11,7 +11,9 @@ use crate::token::claims::ClaimView;
 use crate::token::report::PayloadFormat;
 use crate::token::time::relative;
 
+use crate::ui::state::entry::{Entry, EntryId};
 use crate::ui::state::intent::Intent;
+use crate::ui::widgets::mask;
 use crate::ui::widgets::style;
 use crate::ui::widgets::style::shown;
 
@@ -24,14 +26,60 @@ const MIN_COLUMN: f32 = 140.0;
 /// Characters of a value shown in a cell.
 const MAX_VALUE_CHARS: usize = 300;
 
+/// Whether a token's personal claims are hidden, and the token they belong to.
+#[derive(Debug, Clone, Copy)]
+pub struct Personal {
+    pub entry: EntryId,
+    pub presenter: bool,
+    pub revealed: bool,
+}
+
+impl Personal {
+    /// The personal claims of `entry` in presenter mode `presenter`.
+    #[must_use]
+    pub fn of(entry: &Entry, presenter: bool) -> Self {
+        Self {
+            entry: entry.id,
+            presenter,
+            revealed: entry.reveal_personal,
+        }
+    }
+
+    /// Whether personal values are hidden now.
+    #[must_use]
+    pub fn hidden(self) -> bool {
+        self.presenter && !self.revealed
+    }
+
+    /// In presenter mode, where `payload` holds personal claims: the switch that shows them.
+    pub fn switch(self, ui: &mut Ui, payload: &Value, intents: &mut Vec<Intent>) {
+        if !self.presenter || !mask::has_personal(payload) {
+            return;
+        }
+        let mut revealed = self.revealed;
+        let words = format!(
+            "Hidden in presenter mode: {}",
+            mask::PERSONAL_CLAIMS.join(", ")
+        );
+        if ui
+            .checkbox(&mut revealed, "Show personal claims")
+            .on_hover_text(words)
+            .changed()
+        {
+            intents.push(Intent::RevealPersonal(self.entry, revealed));
+        }
+    }
+}
+
 /// Draws the claims of `report`.
-pub fn show(ui: &mut Ui, report: &Report, now: i64) -> Vec<Intent> {
+pub fn show(ui: &mut Ui, report: &Report, now: i64, personal: Personal) -> Vec<Intent> {
     let mut intents = Vec::new();
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         style::section(ui, "Claims");
         if !report.claims.is_empty() {
             ui.weak(format!("{} in the payload", report.claims.len()));
         }
+        personal.switch(ui, &report.payload, &mut intents);
     });
     ui.add_space(4.0);
     if report.claims.is_empty() {
@@ -86,7 +134,11 @@ pub fn show(ui: &mut Ui, report: &Report, now: i64) -> Vec<Intent> {
                     .get(&claim.name)
                     .unwrap_or(&serde_json::Value::Null);
                 cell(ui, value_w, |ui| {
-                    value_cell(ui, claim, value, now, &mut intents);
+                    if personal.hidden() && mask::is_personal(&claim.name) {
+                        ui.weak(format!("{} (personal, hidden)", mask::HIDDEN));
+                    } else {
+                        value_cell(ui, claim, value, now, &mut intents);
+                    }
                     if meaning_w == 0.0 {
                         meaning(ui, claim);
                     }

@@ -5,6 +5,7 @@
 use egui::text::LayoutJob;
 use egui::{Color32, FontId, RichText, TextFormat, Ui};
 
+use crate::ui::inspect::claims::Personal;
 use crate::ui::state::entry::{Body, Entry, EntryId};
 use crate::ui::state::intent::Intent;
 use crate::ui::widgets::{mask, style};
@@ -17,6 +18,7 @@ pub fn show(ui: &mut Ui, entry: &mut Entry, presenter: bool) -> Vec<Intent> {
     let mut intents = Vec::new();
     let masked = entry.token_masked(presenter);
     let revealable = entry.is_refresh_token() && !presenter;
+    let personal = Personal::of(entry, presenter);
     let Entry {
         id,
         raw,
@@ -86,16 +88,20 @@ pub fn show(ui: &mut Ui, entry: &mut Entry, presenter: bool) -> Vec<Intent> {
         ui.weak(crate::ui::inspect::tree::NESTED_MASKED);
         return intents;
     }
-    let pretty = parsed.pretty();
-    ui.horizontal(|ui| {
+    let hide = personal.hidden();
+    let has_lines = !parsed.pretty(hide).lines.is_empty();
+    ui.horizontal_wrapped(|ui| {
         style::section(ui, "Decoded JSON");
-        if !pretty.lines.is_empty() && ui.small_button("Copy JSON").clicked() {
+        // The copy is the JSON as decoded: what is hidden is hidden from the screen only.
+        if has_lines && ui.small_button("Copy JSON").clicked() {
             intents.push(Intent::Copy {
-                text: pretty.text.as_str().into(),
+                text: parsed.pretty(false).text.as_str().into(),
                 what: "the decoded JSON".into(),
             });
         }
+        personal.switch(ui, &parsed.report.payload, &mut intents);
     });
+    let pretty = parsed.pretty(hide);
     if pretty.lines.is_empty() {
         ui.weak("Nothing to decode: an opaque token is only meaningful to its issuer.");
         return intents;

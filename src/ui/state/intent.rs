@@ -61,6 +61,8 @@ pub enum Intent {
     /// Open (`Some(true)`), close, or flip (`None`) the shortcuts overlay.
     Help(Option<bool>),
     ToggleSidePanel,
+    /// Show (or hide again) a token's personal claims in presenter mode.
+    RevealPersonal(EntryId, bool),
 }
 
 impl App {
@@ -178,14 +180,23 @@ impl App {
             }
             Intent::TogglePresenter => {
                 self.settings.presenter = !self.settings.presenter;
+                // Each time presenter mode starts, personal claims start hidden again.
+                for entry in &mut self.state.entries {
+                    entry.reveal_personal = false;
+                }
                 let words = if self.settings.presenter {
-                    "Presenter mode on: tokens, signatures and secrets are masked"
+                    "Presenter mode on: tokens, signatures, secrets and personal claims are masked"
                 } else {
                     "Presenter mode off"
                 };
                 self.notify(Level::Info, words);
             }
             Intent::Help(open) => self.state.help_open = open.unwrap_or(!self.state.help_open),
+            Intent::RevealPersonal(id, reveal) => {
+                if let Some(e) = self.state.entry_mut(id) {
+                    e.reveal_personal = reveal;
+                }
+            }
             Intent::ToggleSidePanel => {
                 self.settings.show_side_panel = !self.settings.show_side_panel
             }
