@@ -3,7 +3,7 @@
 
 mod ui_common;
 
-use egui_kittest::kittest::Queryable as _;
+use egui_kittest::kittest::{NodeT as _, Queryable as _};
 use ui_common::{fresh_token, paste, window_sized};
 
 #[test]
@@ -29,6 +29,20 @@ fn at_800_by_600_the_key_panel_leaves_the_tabs_visible_and_clickable() {
             "{name} ({rect:?}) is under the key panel (from x = {panel_left})"
         );
     }
+    // Nothing in the centre (below the toolbar) runs under the key panel either: a checklist
+    // laid out wider than its panel is cut off mid-word there.
+    let toolbar_bottom = harness.get_by_label("Paste").rect().bottom();
+    let centre_left = harness.get_by_label("Checks & claims").rect().left();
+    let spilled: Vec<String> = harness
+        .query_all_by_label_contains("")
+        .filter(|n| {
+            let r = n.rect();
+            r.top() > toolbar_bottom && r.left() >= centre_left && r.left() < panel_left
+        })
+        .filter(|n| n.rect().right() > panel_left)
+        .map(|n| format!("{:?} {:?}", n.accesskit_node().value(), n.rect()))
+        .collect();
+    assert_eq!(spilled, Vec::<String>::new(), "runs under the key panel");
     let verify = harness.get_by_label("Verify").rect();
     assert!(
         window.contains_rect(verify),

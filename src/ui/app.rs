@@ -461,7 +461,9 @@ fn tab_row(ui: &mut egui::Ui, tab: Tab, side_panel: bool, fits: bool, intents: &
             .x
             + 2.0 * ui.spacing().button_padding.x;
         // Less the gap egui puts before the button, and a pixel for rounding.
-        let spare = ui.available_width() - width - ui.spacing().item_spacing.x - 1.0;
+        // What is left of the tabs' line (`available_width` in a wrapping layout is the whole
+        // width): space that does not fit there would widen the centre past its panel.
+        let spare = ui.available_size_before_wrap().x - width - ui.spacing().item_spacing.x - 1.0;
         if spare > 0.0 {
             ui.add_space(spare);
         }
