@@ -175,3 +175,30 @@ fn a_long_countdown_never_draws_over_the_expiry_time() {
         );
     }
 }
+
+/// Labels in the window that name a command-line flag (`--key`, `--jwks-url` …).
+fn flag_texts(harness: &egui_kittest::Harness<'_, tokenscope::ui::App>) -> Vec<String> {
+    ui_common::labels_containing(harness, "--")
+        .into_iter()
+        .filter(|text| {
+            text.match_indices("--")
+                .any(|(at, _)| text[at + 2..].starts_with(|c: char| c.is_ascii_lowercase()))
+        })
+        .collect()
+}
+
+#[test]
+fn hints_in_the_window_speak_of_the_window_not_of_command_line_flags() {
+    let (mut harness, _clock) = window();
+    paste(&mut harness, &fresh_token());
+    assert_eq!(flag_texts(&harness), Vec::<String>::new());
+    assert!(
+        !ui_common::labels_containing(&harness, "give a key in the panel on the right").is_empty()
+    );
+
+    // With the key panel folded away, the hint says where to open it.
+    harness.get_by_label("Hide key & expectations").click();
+    harness.run();
+    assert_eq!(flag_texts(&harness), Vec::<String>::new());
+    assert!(!ui_common::labels_containing(&harness, "open Key & expectations").is_empty());
+}

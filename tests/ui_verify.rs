@@ -29,31 +29,74 @@ fn a_hanging_jwks_fetch_shows_a_spinner_and_can_be_cancelled() {
     harness.run();
     harness.get_by_label("JWKS URL").click();
     harness.run();
+    // Another key: the verdict of the key text is gone, not shown under the URL.
+    assert!(labels_containing(&harness, "Invalid signature").is_empty());
     let field = harness.get_by_label("JWKS URL");
     field.focus();
     field.type_text(&url);
     harness.run();
+    harness.get_by_label("Not verified with this key yet: press Verify");
 
     harness.get_by_label("Verify").click();
     // The spinner animates, so step rather than run to a standstill.
     harness.run_steps(3);
     harness.get_by_label("Verifying…");
     assert!(!labels_containing(&harness, "1 background job").is_empty());
-    // The earlier verdict keeps the name of the key it came from, marked as earlier.
     harness.get_by_label(&format!("with JWKS at {url}"));
-    harness.get_by_label("Until it answers, the previous result:");
-    harness.get_by_label("with key text (PEM, JWK or JWKS)");
 
     harness.get_by_label("Cancel").click();
     harness.run();
     assert!(harness.query_by_label("Verifying…").is_none());
     assert!(!labels_containing(&harness, "Verification cancelled").is_empty());
     assert!(labels_containing(&harness, "background job").is_empty());
-    // Nothing from the cancelled job arrived: the earlier verdict stands, under its own key.
-    assert!(!labels_containing(&harness, "Invalid signature").is_empty());
-    harness.get_by_label("with key text (PEM, JWK or JWKS)");
+    // Nothing from the cancelled job arrived.
+    assert!(labels_containing(&harness, "Invalid signature").is_empty());
     assert!(labels_containing(&harness, "with JWKS at").is_empty());
+    harness.get_by_label("Not verified with this key yet: press Verify");
     drop(server);
+}
+
+#[test]
+fn a_new_key_clears_the_verdict_of_the_old_one() {
+    let (mut harness, _clock) = window();
+    paste(&mut harness, &fresh_token());
+    let field = harness.get_by_label("Key: PEM, JWK or JWKS");
+    field.focus();
+    field.type_text(r#"{"kty": "oct", "k": "c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0LXNlY3JldA"}"#);
+    harness.run();
+    harness.get_by_label("Verify").click();
+    ui_common::wait_for(&mut harness, "the first verdict", |h| {
+        !labels_containing(h, "Invalid signature").is_empty()
+    });
+    harness.get_by_label("signature INVALID");
+
+    // Another key pasted anywhere in the window lands in the form: the old verdict goes.
+    harness.get_by_label("Done").click();
+    harness.run();
+    paste(
+        &mut harness,
+        r#"{"kty": "oct", "k": "YW5vdGhlci1zZWNyZXQtYW5vdGhlci1zZWNyZXQtYW5vdGhlcg"}"#,
+    );
+    assert!(labels_containing(&harness, "Invalid signature").is_empty());
+    assert!(labels_containing(&harness, "signature INVALID").is_empty());
+    harness.get_by_label("signature not verified");
+    harness.get_by_label("Not verified with this key yet: press Verify");
+
+    // The same for a key typed into the form, once it has a verdict again.
+    harness.get_by_label("Verify").click();
+    ui_common::wait_for(&mut harness, "the second verdict", |h| {
+        !labels_containing(h, "Invalid signature").is_empty()
+    });
+    harness.get_by_label("Key from").click();
+    harness.run();
+    harness.get_by_label("HMAC secret").click();
+    harness.run();
+    let field = harness.get_by_label("Secret");
+    field.focus();
+    field.type_text("s");
+    harness.run();
+    assert!(labels_containing(&harness, "Invalid signature").is_empty());
+    harness.get_by_label("Not verified with this key yet: press Verify");
 }
 
 #[test]

@@ -248,3 +248,107 @@ fn each_token_opens_at_the_top_of_its_checks() {
     let now_at = harness.get_by_label("Checks").rect().top();
     assert!((now_at - top).abs() < 40.0, "{now_at} vs {top}");
 }
+
+#[test]
+fn a_long_scp_shows_every_scope_and_a_long_issuer_shows_whole() {
+    // Entra ID writes delegated scopes as one space-separated `scp` string.
+    let scopes = [
+        "Calendars.Read",
+        "Calendars.ReadWrite",
+        "Contacts.Read",
+        "Directory.Read.All",
+        "Files.ReadWrite.All",
+        "Group.Read.All",
+        "Mail.Read",
+        "Mail.Send",
+        "offline_access",
+        "openid",
+        "profile",
+        "Sites.Read.All",
+        "User.Read",
+        "User.ReadBasic.All",
+    ];
+    let issuer = "https://login.microsoftonline.com/72f988bf-86f1-41af-91ab-2d7cd011db47/v2.0";
+    let (mut harness, _clock) = ui_common::window_sized([800.0, 600.0]);
+    paste(
+        &mut harness,
+        &token(json!({
+            "iss": issuer,
+            "sub": "alice",
+            "aud": "00000003-0000-0000-c000-000000000000",
+            "scp": scopes.join(" "),
+            "exp": NOW + 600,
+        })),
+    );
+    for scope in scopes {
+        let chip = harness.get_by_label(scope);
+        assert!(chip.rect().height() < 30.0, "the {scope} chip is squeezed");
+    }
+    // The header strip (above the tabs) shows the issuer whole, tenant id included.
+    let tabs_top = harness.get_by_label("Checks & claims").rect().top();
+    assert!(
+        harness
+            .query_all_by_label(issuer)
+            .any(|n| n.rect().bottom() < tabs_top),
+        "the header strip does not show the whole issuer"
+    );
+}
+
+#[test]
+fn presenter_mode_hides_personal_claims_in_every_view_until_revealed() {
+    let email = "ada.lovelace@example.org";
+    let (mut harness, _clock) = window();
+    paste(
+        &mut harness,
+        &token(json!({
+            "sub": "248289761001",
+            "name": "Ada Lovelace",
+            "email": email,
+            "address": {"locality": "Marylebone"},
+            "exp": NOW + 600,
+        })),
+    );
+    assert!(!labels_containing(&harness, email).is_empty());
+
+    harness.key_press_modifiers(egui::Modifiers::COMMAND | egui::Modifiers::SHIFT, Key::P);
+    harness.run();
+    for tab in ["Checks & claims", "Tree", "Raw"] {
+        harness.get_by_label(tab).click();
+        harness.run();
+        for personal in [email, "Ada Lovelace", "Marylebone"] {
+            assert!(
+                labels_containing(&harness, personal).is_empty(),
+                "{personal} is on screen in {tab} in presenter mode"
+            );
+        }
+        // The subject is an identifier, not personal data: still shown.
+        assert!(
+            !labels_containing(&harness, "248289761001").is_empty(),
+            "{tab}"
+        );
+    }
+    // The tree's search does not give a hidden value away either.
+    harness.get_by_label("Tree").click();
+    harness.run();
+    let search = harness.get_by_label("Search");
+    search.focus();
+    search.type_text("lovelace@");
+    harness.run();
+    harness.get_by_label("Nothing matches the search.");
+
+    harness.get_by_label("Raw").click();
+    harness.run();
+    harness.get_by_label("Show personal claims").click();
+    harness.run();
+    assert!(!labels_containing(&harness, email).is_empty());
+    harness.get_by_label("Checks & claims").click();
+    harness.run();
+    assert!(!labels_containing(&harness, email).is_empty());
+
+    // Presenter mode started again hides them again.
+    for _ in 0..2 {
+        harness.key_press_modifiers(egui::Modifiers::COMMAND | egui::Modifiers::SHIFT, Key::P);
+        harness.run();
+    }
+    assert!(labels_containing(&harness, email).is_empty());
+}

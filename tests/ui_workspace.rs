@@ -248,3 +248,14 @@ fn the_paste_button_says_so_when_the_clipboard_holds_no_text() {
     assert_eq!(harness.state().entry_labels().len(), 1);
     assert!(labels_containing(&harness, "The clipboard holds no text").is_empty());
 }
+
+#[test]
+fn no_keychain_switch_is_offered_before_keychain_storage_works() {
+    let (mut harness, _clock) = window();
+    paste(&mut harness, &fresh_token());
+    assert!(
+        harness
+            .query_by_label_contains("Keep in keychain")
+            .is_none()
+    );
+}

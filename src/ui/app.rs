@@ -1,24 +1,25 @@
-//! The application: state, the frame's layout, global shortcuts, worker events, persistence
-//! and the repaint schedule.
+//! The application: the frame's layout, global shortcuts, worker events, persistence and the
+//! repaint schedule. The state it holds is in `state/`.
 //!
 //! Repainting: egui draws only on input, on a worker's wake-up, or when this file asks for a
 //! timed repaint — at the next moment a visible countdown's text changes (the next second
 //! boundary while under an hour). An idle window with no live token never repaints.
 
-use std::collections::HashMap;
 use std::time::Duration;
 
 use egui::{Key, KeyboardShortcut, Modifiers};
 
-use crate::worker::{Event, JobId, Worker};
+use crate::worker::{Event, Worker};
 
-use super::entry::{Body, Entry, EntryId, is_live};
-use super::intent::Intent;
-use super::settings::{Settings, Tab};
-use super::{
-    Clock, LaunchOptions, checklist, claims, empty, expect, header, help, raw, status, style,
-    toolbar, tree, verify, workspace,
-};
+use super::inspect::hints::KeyPanel;
+use super::inspect::{checklist, claims, expect, header, raw, tree, verify};
+use super::shell::{empty, help, layout, status, toolbar, workspace};
+use super::state::app_state::{AppState, FileJob, Level, Notice};
+use super::state::entry::{Body, EntryId, KeyKind, is_live};
+use super::state::intent::{Intent, file_name};
+use super::state::settings::{Settings, Tab};
+use super::widgets::style;
+use super::{Clock, LaunchOptions};
 
 /// The window.
 pub struct App {
@@ -28,103 +29,8 @@ pub struct App {
     clock: Clock,
 }
 
-/// Everything the window holds at run time and never saves: tokens, keys, jobs.
-#[derive(Default)]
-pub struct AppState {
-    pub entries: Vec<Entry>,
-    pub selected: Option<EntryId>,
-    pub groups: Vec<Group>,
-    /// The entry being renamed and the name typed so far.
-    pub renaming: Option<(EntryId, String)>,
-    pub confirm_clear: bool,
-    pub help_open: bool,
-    pub notice: Option<Notice>,
-    pub samples_job: Option<JobId>,
-    /// Files being read, each with the entry selected when it was asked for (a key file goes
-    /// to that entry's verification form).
-    pub file_jobs: HashMap<JobId, FileJob>,
-    /// The frame in which the Paste button asked the platform for the clipboard.
-    pub paste_asked_in_frame: Option<u64>,
-    next_id: u64,
-}
-
-/// A file being read for the workspace (dropped) or for a key form (named there).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct FileJob {
-    pub target: Option<EntryId>,
-    /// Named in the key form: anything but a key is refused, never added as a token (a
-    /// file holding a bare secret would otherwise be shown as one).
-    pub key_only: bool,
-}
-
 /// Where pasted text comes from, in the status line's words.
 const CLIPBOARD: &str = "the clipboard";
-
-/// Tokens pasted together, as one token-endpoint response.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Group {
-    pub id: u64,
-    pub title: String,
-    /// The response's other members (`token_type: Bearer`, `expires_in: 300` …).
-    pub details: Vec<String>,
-}
-
-/// The status line's message.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Notice {
-    pub level: Level,
-    pub text: String,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Level {
-    Info,
-    /// Background work started; the status line shows what is still running on its own.
-    Busy,
-    Warn,
-    Error,
-}
-
-impl AppState {
-    /// A fresh id for an entry, a group or a job.
-    pub fn next_job(&mut self) -> u64 {
-        self.next_id += 1;
-        self.next_id
-    }
-
-    #[must_use]
-    pub fn entry(&self, id: EntryId) -> Option<&Entry> {
-        self.entries.iter().find(|e| e.id == id)
-    }
-
-    pub fn entry_mut(&mut self, id: EntryId) -> Option<&mut Entry> {
-        self.entries.iter_mut().find(|e| e.id == id)
-    }
-
-    /// `base`, or `base 2`, `base 3` … when the name is taken.
-    #[must_use]
-    pub fn unique_label(&self, base: &str) -> String {
-        let taken = |name: &str| self.entries.iter().any(|e| e.label == name);
-        if !taken(base) {
-            return base.to_string();
-        }
-        (2..)
-            .map(|n| format!("{base} {n}"))
-            .find(|n| !taken(n))
-            .unwrap_or_default()
-    }
-
-    /// Verifications and file reads still running.
-    #[must_use]
-    pub fn background_jobs(&self) -> usize {
-        self.entries
-            .iter()
-            .filter(|e| e.verification.running.is_some())
-            .count()
-            + self.file_jobs.len()
-            + usize::from(self.samples_job.is_some())
-    }
-}
 
 impl App {
     /// Builds the window's state: settings from eframe's storage, a worker that wakes egui.
@@ -221,7 +127,7 @@ impl App {
                 let Some(FileJob { target, key_only }) = self.state.file_jobs.remove(&job) else {
                     return;
                 };
-                let name = super::intent::file_name(&path);
+                let name = file_name(&path);
                 match result {
                     Err(e) => self.notify(Level::Error, format!("Cannot use {name}: {e}")),
                     Ok(text) if key_only && !crate::jose::keys::looks_like_key(&text) => self
@@ -253,12 +159,14 @@ impl App {
             .filter(|e| e.jws().is_some());
         match entry {
             Some(entry) => {
-                entry.key.kind = super::entry::KeyKind::KeyText;
+                entry.key.kind = KeyKind::KeyText;
                 entry.key.key_text = text;
+                let id = entry.id;
                 let words = format!(
                     "Loaded the key from {name} for {}; press Verify",
                     entry.label
                 );
+                self.forget_verdict(id);
                 self.notify(Level::Info, words);
             }
             None => self.notify(
@@ -353,6 +261,7 @@ impl App {
         let presenter = self.settings.presenter;
         let tab = self.settings.tab;
         let loading = self.state.samples_job.is_some();
+        let (side_panel, fits) = (self.settings.show_side_panel, self.state.key_panel_fits);
         let Some(id) = self.state.selected else {
             intents.extend(empty::first_run(ui, loading));
             return;
@@ -366,27 +275,14 @@ impl App {
         }
         header::show(ui, entry, presenter, now);
         ui.add_space(6.0);
-        ui.horizontal(|ui| {
-            for t in Tab::ALL {
-                if ui
-                    .add(egui::Button::selectable(tab == t, t.label()))
-                    .clicked()
-                {
-                    intents.push(Intent::SetTab(t));
-                }
-            }
-            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                let words = if self.settings.show_side_panel {
-                    "Hide key & expectations"
-                } else {
-                    "Key & expectations"
-                };
-                if ui.button(words).clicked() {
-                    intents.push(Intent::ToggleSidePanel);
-                }
-            });
-        });
+        tab_row(ui, tab, side_panel, fits, intents);
         ui.separator();
+        let personal = claims::Personal::of(entry, presenter);
+        let key_panel = if side_panel && fits {
+            KeyPanel::Open
+        } else {
+            KeyPanel::Folded
+        };
         match tab {
             Tab::Overview => {
                 // One scroll position per token: another token opens at its top, where
@@ -398,9 +294,9 @@ impl App {
                         // A nested JWT (cty: JWT) shows the token inside after its wrapper.
                         let mut level = entry.report();
                         while let Some(report) = level {
-                            checklist::show(ui, report);
+                            checklist::show(ui, report, key_panel);
                             ui.add_space(12.0);
-                            intents.extend(claims::show(ui, report, now));
+                            intents.extend(claims::show(ui, report, now, personal));
                             level = report.nested.as_deref();
                             if let Some(inner) = level {
                                 ui.add_space(16.0);
@@ -469,25 +365,33 @@ impl eframe::App for App {
             .show(ui, |ui| {
                 intents.extend(status::status_line(ui, &self.state));
             });
-        egui::Panel::left("workspace")
+        let window = ui.max_rect().width();
+        let workspace_width = egui::Panel::left("workspace")
             .frame(style::panel(ui))
             .resizable(true)
             .default_size(290.0)
-            .size_range(220.0..=520.0)
+            .size_range(layout::workspace_range(window))
             .show(ui, |ui| {
                 intents.extend(workspace::show(ui, &mut self.state));
-            });
-        let side = self.settings.show_side_panel;
+            })
+            .response
+            .rect
+            .width();
         let presenter = self.settings.presenter;
-        if let Some(entry) = selected
-            .and_then(|id| self.state.entry_mut(id))
-            .filter(|e| side && e.report().is_some())
+        // The key panel shrinks with the window and folds away where the centre would be
+        // squeezed under its minimum: it must never cover the tabs.
+        let key_panel = layout::key_panel_range(window, workspace_width);
+        self.state.key_panel_fits = key_panel.is_some();
+        if let Some(widths) = key_panel.filter(|_| self.settings.show_side_panel)
+            && let Some(entry) = selected
+                .and_then(|id| self.state.entry_mut(id))
+                .filter(|e| e.report().is_some())
         {
             egui::Panel::right("key-and-expectations")
                 .frame(style::panel(ui))
                 .resizable(true)
                 .default_size(330.0)
-                .size_range(260.0..=560.0)
+                .size_range(widths)
                 .show(ui, |ui| {
                     egui::ScrollArea::vertical()
                         .auto_shrink([false; 2])
@@ -526,6 +430,51 @@ impl eframe::App for App {
     fn persist_egui_memory(&self) -> bool {
         false
     }
+}
+
+/// The view tabs, and the key panel's switch at the row's right end when it fits there; in a
+/// narrow centre the row wraps, so no tab is ever drawn under the switch.
+fn tab_row(ui: &mut egui::Ui, tab: Tab, side_panel: bool, fits: bool, intents: &mut Vec<Intent>) {
+    ui.horizontal_wrapped(|ui| {
+        for t in Tab::ALL {
+            if ui
+                .add(egui::Button::selectable(tab == t, t.label()))
+                .clicked()
+            {
+                intents.push(Intent::SetTab(t));
+            }
+        }
+        let words = if side_panel && fits {
+            "Hide key & expectations"
+        } else {
+            "Key & expectations"
+        };
+        let button = egui::Button::new(words);
+        let width = ui
+            .painter()
+            .layout_no_wrap(
+                words.to_string(),
+                egui::TextStyle::Button.resolve(ui.style()),
+                egui::Color32::WHITE,
+            )
+            .size()
+            .x
+            + 2.0 * ui.spacing().button_padding.x;
+        // Less the gap egui puts before the button, and a pixel for rounding.
+        // What is left of the tabs' line (`available_width` in a wrapping layout is the whole
+        // width): space that does not fit there would widen the centre past its panel.
+        let spare = ui.available_size_before_wrap().x - width - ui.spacing().item_spacing.x - 1.0;
+        if spare > 0.0 {
+            ui.add_space(spare);
+        }
+        let response = ui.add_enabled(fits, button);
+        let response = response.on_disabled_hover_text(
+            "The window is too narrow for this panel beside the token: widen it",
+        );
+        if response.clicked() {
+            intents.push(Intent::ToggleSidePanel);
+        }
+    });
 }
 
 /// Seconds until the lifetime's words change: every second under an hour, then every minute,

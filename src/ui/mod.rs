@@ -4,27 +4,15 @@
 //! Layout: the workspace (left), the selected token (centre: header strip, then checks and
 //! claims, tree or raw), verification and expectations (right), a status line (bottom).
 //! Panels return intents; `App::apply` is the one place that acts on them.
+//!
+//! Folders by area: `state/` (what the window holds), `inspect/` (the selected token's views
+//! and forms), `shell/` (toolbar, status line, workspace, help), `widgets/` (shared look).
 
 mod app;
-mod checklist;
-mod claims;
-mod empty;
-mod entry;
-mod expect;
-mod header;
-mod help;
-mod intent;
-mod mask;
-mod pretty;
-mod raw;
-mod settings;
-mod status;
-mod style;
-mod toolbar;
-mod tree;
-mod tree_model;
-mod verify;
-mod workspace;
+mod inspect;
+mod shell;
+mod state;
+mod widgets;
 
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -67,7 +55,7 @@ pub fn run_window() -> ExitCode {
             .with_title("tokenscope")
             .with_app_id("tokenscope")
             .with_inner_size([1280.0, 800.0])
-            .with_min_inner_size([860.0, 540.0])
+            .with_min_inner_size(shell::layout::MIN_WINDOW)
             .with_drag_and_drop(true),
         // egui's shader dithers every pixel against gradient banding; this window has no
         // gradients, and without a GPU (Xvfb, remote desktops) that per-pixel work is the

@@ -26,11 +26,16 @@ impl TestClock {
 
 /// The window at `NOW`, 1280×800 like the real one.
 pub fn window() -> (Harness<'static, App>, TestClock) {
+    window_sized([1280.0, 800.0])
+}
+
+/// The window at `NOW`, `size` pixels large.
+pub fn window_sized(size: [f32; 2]) -> (Harness<'static, App>, TestClock) {
     let millis = Arc::new(AtomicI64::new(NOW * 1000 + 250));
     let read = Arc::clone(&millis);
     let clock: Clock = Arc::new(move || read.load(Ordering::SeqCst));
     let harness = Harness::builder()
-        .with_size([1280.0, 800.0])
+        .with_size(size)
         .build_eframe(move |cc| App::new_for_test(cc, clock));
     (harness, TestClock(millis))
 }

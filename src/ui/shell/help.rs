@@ -2,7 +2,7 @@
 
 use egui::{Align2, Color32, FontId, Id, LayerId, Order, RichText};
 
-use super::intent::Intent;
+use crate::ui::state::intent::Intent;
 
 /// Every shortcut the window answers to, as the overlay lists them.
 pub const SHORTCUTS: [(&str, &str); 9] = [

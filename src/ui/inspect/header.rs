@@ -8,9 +8,9 @@ use crate::token::lifetime::{Lifetime, LifetimeState};
 use crate::token::time::duration;
 use crate::token::{Report, SignatureStatus};
 
-use super::entry::Entry;
-use super::style::shown;
-use super::{mask, style};
+use crate::ui::state::entry::Entry;
+use crate::ui::widgets::style::shown;
+use crate::ui::widgets::{mask, style};
 
 /// Draws the header strip of a parsed token. It only shows: no actions live here.
 pub fn show(ui: &mut Ui, entry: &Entry, presenter: bool, now: i64) {
@@ -50,18 +50,20 @@ pub fn show(ui: &mut Ui, entry: &Entry, presenter: bool, now: i64) {
     });
 }
 
-/// Characters of an issuer or subject shown in the strip.
-const MAX_FIELD_CHARS: usize = 48;
+/// Characters of an issuer or subject shown in the strip: far more than a real one has (an
+/// Entra or Cognito issuer ends in its tenant or pool id, which must stay visible).
+const MAX_FIELD_CHARS: usize = 300;
 
 fn field(ui: &mut Ui, name: &str, value: Option<&str>) {
     let Some(value) = value else {
         return;
     };
     ui.label(RichText::new(name).color(style::grey(ui)));
-    // A long issuer or subject is cut (whole on hover) so the labels stay by their values.
+    // The value wraps onto the next line rather than being cut; only an absurd one is cut,
+    // whole on hover.
     let value = shown(value);
     let cut = style::truncate(&value, MAX_FIELD_CHARS);
-    let label = ui.label(RichText::new(cut.as_ref()).strong());
+    let label = ui.add(egui::Label::new(RichText::new(cut.as_ref()).strong()).wrap());
     if cut.len() != value.len() {
         label.on_hover_text(value.as_ref());
     }

@@ -6,10 +6,12 @@ use egui::text::LayoutJob;
 use egui::{FontId, RichText, Sense, TextEdit, TextFormat, Ui};
 use serde_json::Value;
 
-use super::entry::{Body, Entry, TreeState};
-use super::intent::Intent;
-use super::style::{self, Syntax};
-use super::tree_model::{Row, RowValue, TreeModel};
+use crate::ui::inspect::claims::Personal;
+use crate::ui::inspect::tree_model::{Row, RowValue, TreeModel};
+use crate::ui::state::entry::{Body, Entry, TreeState};
+use crate::ui::state::intent::Intent;
+use crate::ui::widgets::mask;
+use crate::ui::widgets::style::{self, Syntax};
 
 /// Shown instead of a nested token's decoded text in presenter mode: that text is a token.
 pub const NESTED_MASKED: &str = "The payload is a nested token: its text is masked (presenter mode, or an unrevealed refresh token). Its claims are in Checks & claims.";
@@ -19,6 +21,8 @@ pub fn show(ui: &mut Ui, entry: &mut Entry, now: i64, presenter: bool) -> Vec<In
     let mut intents = Vec::new();
     // An unrevealed refresh token masks its text here too, as in the raw view.
     let masked = entry.token_masked(presenter);
+    let personal = Personal::of(entry, presenter);
+    let hide = personal.hidden();
     let Entry {
         id,
         body,
@@ -34,13 +38,13 @@ pub fn show(ui: &mut Ui, entry: &mut Entry, now: i64, presenter: bool) -> Vec<In
     }
     let (model, report) = parsed.tree_model(now);
 
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         let label = ui.label("Search");
         let search = ui
             .add(
                 TextEdit::singleline(&mut state.query)
-                    .hint_text("key or value")
-                    .desired_width(220.0),
+                    .hint_text(style::placeholder(ui, "key or value"))
+                    .desired_width(ui.available_width().clamp(120.0, 220.0)),
             )
             .labelled_by(label.id);
         if search.changed() {
@@ -54,6 +58,7 @@ pub fn show(ui: &mut Ui, entry: &mut Entry, now: i64, presenter: bool) -> Vec<In
             state.collapsed = model.containers();
             state.visible = None;
         }
+        personal.switch(ui, &report.payload, &mut intents);
     });
     ui.horizontal(|ui| {
         if let Some(row) = state.selected.and_then(|i| model.rows.get(i)) {
@@ -65,9 +70,13 @@ pub fn show(ui: &mut Ui, entry: &mut Entry, now: i64, presenter: bool) -> Vec<In
     });
     ui.separator();
 
+    if state.visible_hiding != hide {
+        state.visible = None;
+        state.visible_hiding = hide;
+    }
     let visible = state
         .visible
-        .get_or_insert_with(|| model.visible(&state.collapsed, &state.query))
+        .get_or_insert_with(|| model.visible(&state.collapsed, &state.query, hide))
         .clone();
     if visible.is_empty() {
         ui.weak(if state.query.trim().is_empty() {
@@ -83,12 +92,22 @@ pub fn show(ui: &mut Ui, entry: &mut Entry, now: i64, presenter: bool) -> Vec<In
         .auto_shrink([false; 2])
         .show_rows(ui, row_height, visible.len(), |ui, range| {
             for &index in &visible[range] {
-                draw_row(ui, model, index, state, row_height, report, &mut intents);
+                draw_row(
+                    ui,
+                    model,
+                    index,
+                    state,
+                    row_height,
+                    report,
+                    hide,
+                    &mut intents,
+                );
             }
         });
     intents
 }
 
+#[allow(clippy::too_many_arguments)]
 fn draw_row(
     ui: &mut Ui,
     model: &TreeModel,
@@ -96,6 +115,7 @@ fn draw_row(
     state: &mut TreeState,
     row_height: f32,
     report: &crate::token::Report,
+    hide_personal: bool,
     intents: &mut Vec<Intent>,
 ) {
     let row = &model.rows[index];
@@ -135,7 +155,7 @@ fn draw_row(
             ui.add_space(18.0);
         }
         let label = ui.add(
-            egui::Label::new(row_text(ui, row))
+            egui::Label::new(row_text(ui, row, hide_personal && row.personal))
                 .sense(Sense::click())
                 .truncate(),
         );
@@ -153,8 +173,9 @@ fn draw_row(
     });
 }
 
-/// `key: value` with syntax colours; containers show their size.
-fn row_text(ui: &Ui, row: &Row) -> LayoutJob {
+/// `key: value` with syntax colours; containers show their size. A `hidden` leaf shows its
+/// key only (a personal claim in presenter mode).
+fn row_text(ui: &Ui, row: &Row, hidden: bool) -> LayoutJob {
     let font = FontId::monospace(13.0);
     let mut job = LayoutJob::default();
     let mut add = |text: &str, color: egui::Color32| {
@@ -176,6 +197,13 @@ fn row_text(ui: &Ui, row: &Row) -> LayoutJob {
                 (false, _) => "members",
             };
             add(&format!("  {open} {len} {noun} {close}"), style::grey(ui));
+        }
+        RowValue::Leaf { .. } if hidden => {
+            add(": ", style::grey(ui));
+            add(
+                &format!("{} (personal, hidden)", mask::HIDDEN),
+                style::grey(ui),
+            );
         }
         RowValue::Leaf { text, syntax, note } => {
             add(": ", style::grey(ui));

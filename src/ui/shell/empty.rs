@@ -4,9 +4,9 @@
 use egui::text::LayoutJob;
 use egui::{Align, FontId, Layout, RichText, TextFormat, Ui};
 
-use super::entry::{Body, Entry};
-use super::intent::Intent;
-use super::{mask, style};
+use crate::ui::state::entry::{Body, Entry};
+use crate::ui::state::intent::Intent;
+use crate::ui::widgets::{mask, style};
 
 /// Characters of context shown either side of a bad byte.
 const CONTEXT: usize = 36;

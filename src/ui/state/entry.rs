@@ -16,8 +16,9 @@ use crate::token::report::InputInfo;
 use crate::token::{Kind, Options, ParseError, Report, SignatureVerdict, Token, diagnose, parse};
 use crate::worker::JobId;
 
-use super::pretty::Pretty;
-use super::tree_model::TreeModel;
+use crate::ui::inspect::pretty::Pretty;
+use crate::ui::inspect::tree_model::TreeModel;
+use crate::ui::widgets::mask::{HIDDEN, has_personal, is_personal};
 
 pub type EntryId = u64;
 
@@ -45,6 +46,8 @@ pub struct Entry {
     pub tree: TreeState,
     /// The user chose to see this refresh token in full (it is a long-lived secret).
     pub reveal_token: bool,
+    /// The user chose to see this token's personal claims in presenter mode.
+    pub reveal_personal: bool,
 }
 
 pub enum Body {
@@ -65,6 +68,8 @@ pub struct Parsed {
     live_at: i64,
     tree: Option<TreeModel>,
     pretty: Option<Pretty>,
+    /// The pretty JSON with personal claims hidden, built on first use in presenter mode.
+    pretty_masked: Option<Pretty>,
 }
 
 /// What the user expects of this token; feeds the same checks as the CLI's flags.
@@ -182,6 +187,8 @@ pub struct TreeState {
     pub selected: Option<usize>,
     /// The visible rows for the current query and collapsed set; `None` after either changes.
     pub visible: Option<Vec<usize>>,
+    /// Whether `visible` was found with personal values hidden from the search.
+    pub visible_hiding: bool,
 }
 
 impl Entry {
@@ -207,13 +214,14 @@ impl Entry {
                 Body::Parsed(Box::new(Parsed {
                     token,
                     report,
-                    segments: super::raw::segments(&raw),
+                    segments: crate::ui::inspect::raw::segments(&raw),
                     chars: raw.chars().count(),
                     judged_at: now,
                     live,
                     live_at: now,
                     tree: None,
                     pretty: None,
+                    pretty_masked: None,
                 }))
             }
             Err(e) => Body::Malformed(e),
@@ -244,6 +252,7 @@ impl Entry {
             verification: Verification::default(),
             tree: TreeState::default(),
             reveal_token: false,
+            reveal_personal: false,
         }
     }
 
@@ -363,8 +372,9 @@ impl Parsed {
         (model, report)
     }
 
-    /// The pretty JSON, built on first use.
-    pub fn pretty(&mut self) -> &Pretty {
+    /// The pretty JSON, built on first use; with `hide_personal`, personal claims read as
+    /// `"••••"` (a separate copy, so revealing them costs nothing).
+    pub fn pretty(&mut self, hide_personal: bool) -> &Pretty {
         let note = match &self.token {
             Token::Jws(jws) => match &jws.payload {
                 Payload::Text(_) => Some("the payload is text, not JSON (shown as a string)"),
@@ -376,6 +386,19 @@ impl Parsed {
             Token::Opaque(_) => None,
         };
         let report = &self.report;
+        if hide_personal && has_personal(&report.payload) {
+            return self.pretty_masked.get_or_insert_with(|| {
+                let mut payload = report.payload.clone();
+                if let Some(claims) = payload.as_object_mut() {
+                    for (name, value) in claims.iter_mut() {
+                        if is_personal(name) {
+                            *value = serde_json::Value::String(HIDDEN.into());
+                        }
+                    }
+                }
+                Pretty::build(&report.header, &payload, note)
+            });
+        }
         self.pretty
             .get_or_insert_with(|| Pretty::build(&report.header, &report.payload, note))
     }

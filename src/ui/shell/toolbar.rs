@@ -2,10 +2,10 @@
 
 use egui::{Align, Layout, RichText, Ui};
 
-use super::app::AppState;
-use super::intent::Intent;
-use super::settings::{Settings, ThemeChoice};
-use super::style;
+use crate::ui::state::app_state::AppState;
+use crate::ui::state::intent::Intent;
+use crate::ui::state::settings::{Settings, ThemeChoice};
+use crate::ui::widgets::style;
 
 /// Draws the toolbar.
 pub fn show(ui: &mut Ui, settings: &Settings, state: &AppState) -> Vec<Intent> {

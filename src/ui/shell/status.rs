@@ -5,9 +5,9 @@ use egui::{RichText, Ui};
 
 use crate::token::CheckStatus;
 
-use super::app::{AppState, Level};
-use super::intent::Intent;
-use super::style;
+use crate::ui::state::app_state::{AppState, Level};
+use crate::ui::state::intent::Intent;
+use crate::ui::widgets::style;
 
 /// The status line.
 pub fn status_line(ui: &mut Ui, state: &AppState) -> Vec<Intent> {

@@ -10,9 +10,10 @@ use crate::sensitive::Sensitive;
 use crate::token;
 use crate::worker::{Command, Samples};
 
-use super::app::{App, Group, Level};
-use super::entry::{Body, Entry, EntryId, KeyKind};
-use super::settings::{Tab, ThemeChoice};
+use crate::ui::app::App;
+use crate::ui::state::app_state::{Group, Level};
+use crate::ui::state::entry::{Body, Entry, EntryId, KeyKind, Verification};
+use crate::ui::state::settings::{Tab, ThemeChoice};
 
 /// One thing the user asked for.
 #[must_use]
@@ -46,6 +47,9 @@ pub enum Intent {
     Rejudge(EntryId),
     Verify(EntryId),
     CancelVerify(EntryId),
+    /// The key in the verification form changed: the verdict, which belongs to the old key,
+    /// is forgotten.
+    KeyChanged(EntryId),
     /// Put `text` on the clipboard; `what` says what it was, for the status line.
     Copy {
         text: Sensitive,
@@ -57,11 +61,13 @@ pub enum Intent {
     /// Open (`Some(true)`), close, or flip (`None`) the shortcuts overlay.
     Help(Option<bool>),
     ToggleSidePanel,
+    /// Show (or hide again) a token's personal claims in presenter mode.
+    RevealPersonal(EntryId, bool),
 }
 
 impl App {
     /// Acts on one intent.
-    pub(super) fn apply(&mut self, ctx: &egui::Context, intent: Intent) {
+    pub(in crate::ui) fn apply(&mut self, ctx: &egui::Context, intent: Intent) {
         let now = self.now();
         match intent {
             Intent::AddText { text, origin } => {
@@ -76,9 +82,10 @@ impl App {
             Intent::ReadFile { path, key_only } => {
                 let job = self.state.next_job();
                 let target = self.state.selected;
-                self.state
-                    .file_jobs
-                    .insert(job, super::app::FileJob { target, key_only });
+                self.state.file_jobs.insert(
+                    job,
+                    crate::ui::state::app_state::FileJob { target, key_only },
+                );
                 self.notify(Level::Busy, format!("Reading {}…", file_name(&path)));
                 self.send(Command::ReadFile { job, path });
             }
@@ -151,6 +158,7 @@ impl App {
                 }
             }
             Intent::Verify(id) => self.verify(id),
+            Intent::KeyChanged(id) => self.forget_verdict(id),
             Intent::CancelVerify(id) => {
                 let job = self.state.entry_mut(id).and_then(|e| {
                     e.verification.trying = None;
@@ -172,14 +180,23 @@ impl App {
             }
             Intent::TogglePresenter => {
                 self.settings.presenter = !self.settings.presenter;
+                // Each time presenter mode starts, personal claims start hidden again.
+                for entry in &mut self.state.entries {
+                    entry.reveal_personal = false;
+                }
                 let words = if self.settings.presenter {
-                    "Presenter mode on: tokens, signatures and secrets are masked"
+                    "Presenter mode on: tokens, signatures, secrets and personal claims are masked"
                 } else {
                     "Presenter mode off"
                 };
                 self.notify(Level::Info, words);
             }
             Intent::Help(open) => self.state.help_open = open.unwrap_or(!self.state.help_open),
+            Intent::RevealPersonal(id, reveal) => {
+                if let Some(e) = self.state.entry_mut(id) {
+                    e.reveal_personal = reveal;
+                }
+            }
             Intent::ToggleSidePanel => {
                 self.settings.show_side_panel = !self.settings.show_side_panel
             }
@@ -189,7 +206,7 @@ impl App {
     /// Normalises `text` and adds every token in it, grouped when there are several.
     /// A key among them goes to `key_for`'s verification form instead: the token selected
     /// when it was pasted or dropped.
-    pub(super) fn add_text(&mut self, text: &str, origin: &str, key_for: Option<EntryId>) {
+    pub(in crate::ui) fn add_text(&mut self, text: &str, origin: &str, key_for: Option<EntryId>) {
         if crate::jose::keys::looks_like_key(text) {
             self.load_key_file(key_for, origin, text.to_string());
             return;
@@ -258,7 +275,7 @@ impl App {
     }
 
     /// The sample tokens arrived from the worker: add them with their key and verify them.
-    pub(super) fn add_samples(&mut self, samples: Samples) {
+    pub(in crate::ui) fn add_samples(&mut self, samples: Samples) {
         let now = self.now();
         let group = self.state.next_job();
         self.state.groups.push(Group {
@@ -330,6 +347,29 @@ impl App {
         self.notify(Level::Busy, words);
     }
 
+    /// Forgets the verdict of `id` and cancels a verification still running: both belong to a
+    /// key the form no longer holds, and a stale "invalid" under a new key misleads.
+    ///
+    /// A changed key is not verified at once: while a key is typed it is incomplete (each
+    /// keystroke would flash "invalid"), and a JWKS URL or an issuer goes to the network,
+    /// which happens only when the user presses Verify. The form says the key is not verified
+    /// yet, so one press gives the verdict that belongs to the key on screen.
+    pub(in crate::ui) fn forget_verdict(&mut self, id: EntryId) {
+        let now = self.now();
+        let Some(entry) = self.state.entry_mut(id) else {
+            return;
+        };
+        let had_verdict = entry.verification.verdict.is_some();
+        let running = entry.verification.running.take();
+        entry.verification = Verification::default();
+        if had_verdict {
+            entry.judge(now);
+        }
+        if let Some(job) = running {
+            self.send(Command::Cancel(job));
+        }
+    }
+
     fn remove(&mut self, id: EntryId) {
         let Some(at) = self.state.entries.iter().position(|e| e.id == id) else {
             return;
@@ -372,7 +412,7 @@ fn clock_time(now: i64) -> String {
 }
 
 /// A file's name as the status line says it.
-pub(super) fn file_name(path: &std::path::Path) -> String {
+pub(in crate::ui) fn file_name(path: &std::path::Path) -> String {
     path.file_name().map_or_else(
         || path.display().to_string(),
         |n| n.to_string_lossy().into_owned(),

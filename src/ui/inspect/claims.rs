@@ -11,25 +11,75 @@ use crate::token::claims::ClaimView;
 use crate::token::report::PayloadFormat;
 use crate::token::time::relative;
 
-use super::intent::Intent;
-use super::style;
-use super::style::shown;
+use crate::ui::state::entry::{Entry, EntryId};
+use crate::ui::state::intent::Intent;
+use crate::ui::widgets::mask;
+use crate::ui::widgets::style;
+use crate::ui::widgets::style::shown;
 
 /// More claims than this are left to the tree view.
 const MAX_CLAIMS: usize = 200;
 /// Members of a nested object shown in place.
 const MAX_CHILDREN: usize = 100;
+/// The value and meaning columns are side by side only when each gets this much.
+const MIN_COLUMN: f32 = 140.0;
 /// Characters of a value shown in a cell.
 const MAX_VALUE_CHARS: usize = 300;
 
+/// Whether a token's personal claims are hidden, and the token they belong to.
+#[derive(Debug, Clone, Copy)]
+pub struct Personal {
+    pub entry: EntryId,
+    pub presenter: bool,
+    pub revealed: bool,
+}
+
+impl Personal {
+    /// The personal claims of `entry` in presenter mode `presenter`.
+    #[must_use]
+    pub fn of(entry: &Entry, presenter: bool) -> Self {
+        Self {
+            entry: entry.id,
+            presenter,
+            revealed: entry.reveal_personal,
+        }
+    }
+
+    /// Whether personal values are hidden now.
+    #[must_use]
+    pub fn hidden(self) -> bool {
+        self.presenter && !self.revealed
+    }
+
+    /// In presenter mode, where `payload` holds personal claims: the switch that shows them.
+    pub fn switch(self, ui: &mut Ui, payload: &Value, intents: &mut Vec<Intent>) {
+        if !self.presenter || !mask::has_personal(payload) {
+            return;
+        }
+        let mut revealed = self.revealed;
+        let words = format!(
+            "Hidden in presenter mode: {}",
+            mask::PERSONAL_CLAIMS.join(", ")
+        );
+        if ui
+            .checkbox(&mut revealed, "Show personal claims")
+            .on_hover_text(words)
+            .changed()
+        {
+            intents.push(Intent::RevealPersonal(self.entry, revealed));
+        }
+    }
+}
+
 /// Draws the claims of `report`.
-pub fn show(ui: &mut Ui, report: &Report, now: i64) -> Vec<Intent> {
+pub fn show(ui: &mut Ui, report: &Report, now: i64, personal: Personal) -> Vec<Intent> {
     let mut intents = Vec::new();
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         style::section(ui, "Claims");
         if !report.claims.is_empty() {
             ui.weak(format!("{} in the payload", report.claims.len()));
         }
+        personal.switch(ui, &report.payload, &mut intents);
     });
     ui.add_space(4.0);
     if report.claims.is_empty() {
@@ -46,16 +96,27 @@ pub fn show(ui: &mut Ui, report: &Report, now: i64) -> Vec<Intent> {
         return intents;
     }
     let total = ui.available_width();
-    let name_w = 150.0_f32.min(total * 0.25);
-    let value_w = ((total - name_w) * 0.5).max(160.0);
-    let meaning_w = (total - name_w - value_w - 24.0).max(120.0);
-
-    ui.horizontal(|ui| {
-        for (text, w) in [
+    let name_w = (total * 0.25).clamp(60.0, 150.0);
+    // The meaning gets a column of its own where there is room for one; in a narrow centre it
+    // goes under the value, so nothing is drawn past the panel's edge.
+    let rest = total - name_w - 2.0 * ui.spacing().item_spacing.x;
+    let (value_w, meaning_w) = if rest >= 2.0 * MIN_COLUMN {
+        let value_w = (rest * 0.5).max(MIN_COLUMN);
+        (value_w, rest - value_w)
+    } else {
+        (rest.max(MIN_COLUMN), 0.0)
+    };
+    let columns: &[(&str, f32)] = if meaning_w > 0.0 {
+        &[
             ("Claim", name_w),
             ("Value", value_w),
             ("Meaning", meaning_w),
-        ] {
+        ]
+    } else {
+        &[("Claim", name_w), ("Value and meaning", value_w)]
+    };
+    ui.horizontal(|ui| {
+        for &(text, w) in columns {
             cell(ui, w, |ui| {
                 ui.label(RichText::new(text).small().strong().color(style::grey(ui)));
             });
@@ -73,14 +134,18 @@ pub fn show(ui: &mut Ui, report: &Report, now: i64) -> Vec<Intent> {
                     .get(&claim.name)
                     .unwrap_or(&serde_json::Value::Null);
                 cell(ui, value_w, |ui| {
-                    value_cell(ui, claim, value, now, &mut intents)
+                    if personal.hidden() && mask::is_personal(&claim.name) {
+                        ui.weak(format!("{} (personal, hidden)", mask::HIDDEN));
+                    } else {
+                        value_cell(ui, claim, value, now, &mut intents);
+                    }
+                    if meaning_w == 0.0 {
+                        meaning(ui, claim);
+                    }
                 });
-                cell(ui, meaning_w, |ui| {
-                    match claim.explanation {
-                        Some(words) => ui.add(egui::Label::new(words).wrap()),
-                        None => ui.weak("not a registered claim"),
-                    };
-                });
+                if meaning_w > 0.0 {
+                    cell(ui, meaning_w, |ui| meaning(ui, claim));
+                }
             })
             .response;
         if i % 2 == 0 {
@@ -98,6 +163,27 @@ pub fn show(ui: &mut Ui, report: &Report, now: i64) -> Vec<Intent> {
         ));
     }
     intents
+}
+
+/// The chips of a list claim: one per scope even where `scp` is one space-separated string
+/// (Entra ID), so a long list wraps scope by scope instead of being cut as one chip.
+fn claim_items(claim: &ClaimView) -> impl Iterator<Item = &str> {
+    let scopes = matches!(claim.name.as_str(), "scope" | "scp");
+    claim.items.iter().flat_map(move |item| {
+        let parts: Box<dyn Iterator<Item = &str>> = if scopes {
+            Box::new(item.split_whitespace())
+        } else {
+            Box::new(std::iter::once(item.as_str()))
+        };
+        parts
+    })
+}
+
+fn meaning(ui: &mut Ui, claim: &ClaimView) {
+    match claim.explanation {
+        Some(words) => ui.add(egui::Label::new(words).wrap()),
+        None => ui.weak("not a registered claim"),
+    };
 }
 
 fn cell(ui: &mut Ui, width: f32, add: impl FnOnce(&mut Ui)) {
@@ -129,8 +215,9 @@ fn value_cell(
             style::purple(ui)
         };
         ui.horizontal_wrapped(|ui| {
-            for item in &claim.items {
-                let chip = style::chip(ui, shown(&style::truncate(item, 80)).into_owned(), color);
+            for item in claim_items(claim) {
+                let text = shown(&style::truncate(item, MAX_VALUE_CHARS)).into_owned();
+                let chip = style::chip(ui, text, color);
                 chip.context_menu(|ui| {
                     copy_button(ui, item, &format!("{} item", claim.name), intents)
                 });

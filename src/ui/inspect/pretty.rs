@@ -3,8 +3,8 @@
 
 use serde_json::Value;
 
-use super::style::Syntax;
 use crate::token::text::escape_format_chars;
+use crate::ui::widgets::style::Syntax;
 
 /// Lines longer than this are cut for display; the copy buttons still give the whole text.
 const MAX_LINE_CHARS: usize = 2_000;

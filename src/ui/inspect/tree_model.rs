@@ -6,9 +6,10 @@ use std::collections::HashSet;
 
 use serde_json::Value;
 
-use super::style::Syntax;
 use crate::token::text::escape_format_chars;
 use crate::token::time::HumanTime;
+use crate::ui::widgets::mask;
+use crate::ui::widgets::style::Syntax;
 
 /// Leaf values longer than this are cut in the row; "Copy value" gives the whole value.
 const MAX_PREVIEW_CHARS: usize = 300;
@@ -30,6 +31,8 @@ pub struct Row {
     /// Index just past this row's last descendant.
     pub end: usize,
     pub parent: Option<usize>,
+    /// A personal claim (`email`, `name` …) or part of one: hidden in presenter mode.
+    pub personal: bool,
     /// Lower-case key and value, for the search filter.
     haystack: String,
 }
@@ -104,6 +107,9 @@ impl TreeModel {
             RowValue::Leaf { text, .. } => format!("{key}\u{0}{text}").to_lowercase(),
             RowValue::Container { .. } => key.to_lowercase(),
         };
+        let personal = in_payload
+            && ((depth == 1 && mask::is_personal(&key))
+                || parent.is_some_and(|p| self.rows[p].personal));
         self.rows.push(Row {
             depth,
             key: escape_format_chars(&key).into_owned(),
@@ -113,6 +119,7 @@ impl TreeModel {
             value: row_value,
             end: index + 1,
             parent,
+            personal,
             haystack,
         });
         match value {
@@ -153,9 +160,16 @@ impl TreeModel {
     }
 
     /// The rows to draw: collapsed subtrees skipped; with a query, the matching rows, their
-    /// ancestors (for context) and their descendants, whatever is collapsed.
+    /// ancestors (for context) and their descendants, whatever is collapsed. With
+    /// `hide_personal`, a personal value is not searched (a match would give it away), only
+    /// its key.
     #[must_use]
-    pub fn visible(&self, collapsed: &HashSet<usize>, query: &str) -> Vec<usize> {
+    pub fn visible(
+        &self,
+        collapsed: &HashSet<usize>,
+        query: &str,
+        hide_personal: bool,
+    ) -> Vec<usize> {
         let query = query.trim().to_lowercase();
         let mut out = Vec::new();
         if query.is_empty() {
@@ -173,7 +187,13 @@ impl TreeModel {
         let mut keep = vec![false; self.rows.len()];
         let mut i = 0;
         while i < self.rows.len() {
-            if self.rows[i].haystack.contains(&query) {
+            let row = &self.rows[i];
+            let searched = if hide_personal && row.personal {
+                row.haystack.split('\0').next().unwrap_or_default()
+            } else {
+                row.haystack.as_str()
+            };
+            if searched.contains(&query) {
                 keep[i..self.rows[i].end].fill(true);
                 let mut parent = self.rows[i].parent;
                 while let Some(p) = parent {
@@ -207,8 +227,10 @@ fn leaf_value(key: &str, value: &Value, top_level_claim: bool, now: i64) -> RowV
     let (text, syntax) = match value {
         Value::String(s) => (
             escape_format_chars(
-                &Value::String(super::style::truncate(s, MAX_PREVIEW_CHARS).into_owned())
-                    .to_string(),
+                &Value::String(
+                    crate::ui::widgets::style::truncate(s, MAX_PREVIEW_CHARS).into_owned(),
+                )
+                .to_string(),
             )
             .into_owned(),
             Syntax::String,
@@ -283,15 +305,35 @@ mod tests {
     #[test]
     fn collapsing_hides_the_subtree() {
         let m = model();
-        let visible = m.visible(&HashSet::from([5]), "");
+        let visible = m.visible(&HashSet::from([5]), "", false);
         assert!(visible.contains(&5) && !visible.contains(&6) && visible.contains(&9));
     }
 
     #[test]
     fn search_keeps_ancestors_and_matches_values() {
         let m = model();
-        assert_eq!(m.visible(&HashSet::new(), "EDITOR"), [2, 5, 6, 8]);
-        assert_eq!(m.visible(&HashSet::from([5]), "roles"), [2, 5, 6, 7, 8]);
-        assert!(m.visible(&HashSet::new(), "nothing-like-this").is_empty());
+        assert_eq!(m.visible(&HashSet::new(), "EDITOR", false), [2, 5, 6, 8]);
+        assert_eq!(
+            m.visible(&HashSet::from([5]), "roles", false),
+            [2, 5, 6, 7, 8]
+        );
+        assert!(
+            m.visible(&HashSet::new(), "nothing-like-this", false)
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn hidden_personal_values_are_not_searched() {
+        let m = TreeModel::build(
+            &json!({}),
+            &json!({"email": "ada@example.org", "address": {"locality": "London"}}),
+            0,
+        );
+        assert!(m.rows.iter().filter(|r| r.personal).count() == 3);
+        assert!(m.visible(&HashSet::new(), "ada@", true).is_empty());
+        assert!(m.visible(&HashSet::new(), "london", true).is_empty());
+        assert!(!m.visible(&HashSet::new(), "email", true).is_empty());
+        assert!(!m.visible(&HashSet::new(), "ada@", false).is_empty());
     }
 }

@@ -4,9 +4,9 @@
 
 use egui::{TextEdit, Ui};
 
-use super::entry::Entry;
-use super::intent::Intent;
-use super::style;
+use crate::ui::state::entry::Entry;
+use crate::ui::state::intent::Intent;
+use crate::ui::widgets::style;
 
 /// Draws the expectations form of `entry`.
 pub fn show(ui: &mut Ui, entry: &mut Entry) -> Vec<Intent> {
@@ -32,21 +32,21 @@ pub fn show(ui: &mut Ui, entry: &mut Entry) -> Vec<Intent> {
             for (name, hint, value) in [
                 (
                     "Expected audience",
-                    "https://api.example.com",
+                    "https://api.example/…",
                     &mut expect.audience,
                 ),
                 (
                     "Expected issuer",
-                    "https://issuer.example.com/",
+                    "https://issuer.example/…",
                     &mut expect.issuer,
                 ),
-                ("Required scopes", "read write", &mut expect.scopes),
+                ("Required scopes", "e.g. read write", &mut expect.scopes),
             ] {
                 let label = ui.label(name);
                 changed |= ui
                     .add(
                         TextEdit::singleline(value)
-                            .hint_text(hint)
+                            .hint_text(style::placeholder(ui, hint))
                             .desired_width(f32::INFINITY),
                     )
                     .labelled_by(label.id)

@@ -4,11 +4,12 @@
 use egui::{Label, RichText, Sense, Stroke, Ui, pos2, vec2};
 
 use crate::token::{CheckStatus, Report};
+use crate::ui::inspect::hints::{self, KeyPanel};
 
-use super::style;
+use crate::ui::widgets::style;
 
-/// Draws the checks of `report`.
-pub fn show(ui: &mut Ui, report: &Report) {
+/// Draws the checks of `report`; hints point at the key panel where `key_panel` says it is.
+pub fn show(ui: &mut Ui, report: &Report, key_panel: KeyPanel) {
     let checks = report.checks_by_severity();
     ui.horizontal_wrapped(|ui| {
         style::section(ui, "Checks");
@@ -41,8 +42,8 @@ pub fn show(ui: &mut Ui, report: &Report) {
                     message
                 };
                 ui.add(Label::new(message).wrap());
-                if let Some(hint) = &check.hint {
-                    style::hint(ui, &style::shown(hint));
+                if let Some(hint) = hints::for_check(check, key_panel) {
+                    style::hint(ui, &style::shown(&hint));
                 }
             });
         });

@@ -6,9 +6,9 @@ use egui::{RichText, TextEdit, Ui};
 
 use crate::token::SignatureStatus;
 
-use super::entry::{Entry, KeyKind};
-use super::intent::Intent;
-use super::style;
+use crate::ui::state::entry::{Entry, KeyKind};
+use crate::ui::state::intent::Intent;
+use crate::ui::widgets::style;
 
 /// Draws the verification form of `entry`.
 pub fn show(ui: &mut Ui, entry: &mut Entry, presenter: bool) -> Vec<Intent> {
@@ -20,6 +20,9 @@ pub fn show(ui: &mut Ui, entry: &mut Entry, presenter: bool) -> Vec<Intent> {
         return intents;
     }
     let key = &mut entry.key;
+    let kind_before = key.kind;
+    // Whether any field that makes up the key changed this frame (see `Intent::KeyChanged`).
+    let mut changed = false;
     ui.horizontal(|ui| {
         let label = ui.label("Key from");
         egui::ComboBox::from_id_salt("key-from")
@@ -43,7 +46,7 @@ pub fn show(ui: &mut Ui, entry: &mut Entry, presenter: bool) -> Vec<Intent> {
                 let edit = TextEdit::singleline(&mut key.secret)
                     .password(presenter || !key.reveal)
                     .desired_width(ui.available_width() - 70.0);
-                ui.add(edit).labelled_by(label.id);
+                changed |= ui.add(edit).labelled_by(label.id).changed();
                 ui.add_enabled(!presenter, egui::Checkbox::new(&mut key.reveal, "Show"));
             });
         }
@@ -71,11 +74,13 @@ pub fn show(ui: &mut Ui, entry: &mut Entry, presenter: bool) -> Vec<Intent> {
                             .code_editor()
                             .desired_rows(5)
                             .desired_width(f32::INFINITY)
-                            .hint_text(
+                            .hint_text(style::placeholder(
+                                ui,
                                 "-----BEGIN PUBLIC KEY-----  or  {\"kty\": …}  or  {\"keys\": […]}",
-                            );
+                            ));
                         if ui.add(edit).labelled_by(label.id).changed() {
                             key.editing = true;
+                            changed = true;
                         }
                     });
                 if key.editing && ui.small_button("Done").clicked() {
@@ -85,7 +90,10 @@ pub fn show(ui: &mut Ui, entry: &mut Entry, presenter: bool) -> Vec<Intent> {
             ui.horizontal(|ui| {
                 let label = ui.label("Key file");
                 let edit = TextEdit::singleline(&mut key.file_path)
-                    .hint_text("~/keys/issuer.pem   (or drop the file on the window)")
+                    .hint_text(style::placeholder(
+                        ui,
+                        "~/keys/issuer.pem   (or drop the file on the window)",
+                    ))
                     .desired_width(ui.available_width() - 60.0);
                 let field = ui.add(edit).labelled_by(label.id);
                 let path = key.file_path.trim();
@@ -102,18 +110,21 @@ pub fn show(ui: &mut Ui, entry: &mut Entry, presenter: bool) -> Vec<Intent> {
         KeyKind::JwksUrl => {
             let label = ui.label("JWKS URL");
             let edit = TextEdit::singleline(&mut key.jwks_url)
-                .hint_text("https://issuer.example.com/jwks.json")
+                .hint_text(style::placeholder(ui, "https://issuer.example/…/jwks.json"))
                 .desired_width(f32::INFINITY);
-            ui.add(edit).labelled_by(label.id);
+            changed |= ui.add(edit).labelled_by(label.id).changed();
         }
         KeyKind::Issuer => {
             let label = ui.label("Issuer");
             let edit = TextEdit::singleline(&mut key.issuer)
-                .hint_text("https://issuer.example.com")
+                .hint_text(style::placeholder(ui, "https://issuer.example/…"))
                 .desired_width(f32::INFINITY);
-            ui.add(edit).labelled_by(label.id);
+            changed |= ui.add(edit).labelled_by(label.id).changed();
             ui.weak("Its keys are found by OpenID Connect discovery, then RFC 8414 metadata.");
         }
+    }
+    if changed || key.kind != kind_before {
+        intents.push(Intent::KeyChanged(entry.id));
     }
     ui.add_space(4.0);
     let ready = key.source().is_some();
@@ -134,6 +145,13 @@ pub fn show(ui: &mut Ui, entry: &mut Entry, presenter: bool) -> Vec<Intent> {
             ui.add_space(4.0);
             ui.weak("Until it answers, the previous result:");
         }
+    }
+    let waiting = entry.verification.verdict.is_none() && entry.verification.running.is_none();
+    if ready && waiting {
+        ui.add_space(4.0);
+        ui.label(
+            RichText::new("Not verified with this key yet: press Verify").color(style::grey(ui)),
+        );
     }
     verdict(ui, entry);
     intents

@@ -210,6 +210,14 @@ pub fn card(ui: &Ui) -> egui::Frame {
         .inner_margin(Margin::same(12))
 }
 
+/// A text field's placeholder: italic and fainter than any value, so an empty field never
+/// looks filled in (egui's default is the weak text colour, which this app makes strong
+/// enough for hints on a projector).
+pub fn placeholder(ui: &Ui, text: &str) -> RichText {
+    let color = pick(ui, Color32::from_gray(0x8c), Color32::from_gray(0x78));
+    RichText::new(text).italics().color(color)
+}
+
 /// A hint line: what to do about a failure or a warning.
 pub fn hint(ui: &mut Ui, hint: &str) {
     ui.horizontal_top(|ui| {

@@ -6,11 +6,11 @@ use egui::{Key, RichText, Sense, TextEdit, Ui, UiBuilder};
 use crate::token::lifetime::{Lifetime, LifetimeState};
 use crate::token::time::duration;
 
-use super::app::AppState;
-use super::entry::{Body, Entry};
-use super::intent::Intent;
-use super::style;
-use super::style::shown;
+use crate::ui::state::app_state::AppState;
+use crate::ui::state::entry::{Body, Entry};
+use crate::ui::state::intent::Intent;
+use crate::ui::widgets::style;
+use crate::ui::widgets::style::shown;
 
 /// Draws the workspace panel.
 pub fn show(ui: &mut Ui, state: &mut AppState) -> Vec<Intent> {
@@ -24,27 +24,28 @@ pub fn show(ui: &mut Ui, state: &mut AppState) -> Vec<Intent> {
         ..
     } = state;
 
-    egui::Panel::bottom("workspace-footer").frame(style::panel(ui)).show(ui, |ui| {
-        ui.add_space(4.0);
-        let keep = ui.add_enabled(false, egui::Checkbox::new(&mut false, "Keep in keychain"));
-        keep.on_disabled_hover_text(
-            "Comes with keychain storage. Until then every token lives in memory only and is gone when the window closes.",
-        );
-        ui.horizontal(|ui| {
-            if *confirm_clear {
-                ui.label(format!("Remove all {}?", entries.len()));
-                if ui.button("Clear all").clicked() {
-                    intents.push(Intent::ClearAll);
+    egui::Panel::bottom("workspace-footer")
+        .frame(style::panel(ui))
+        .show(ui, |ui| {
+            ui.add_space(4.0);
+            ui.horizontal(|ui| {
+                if *confirm_clear {
+                    ui.label(format!("Remove all {}?", entries.len()));
+                    if ui.button("Clear all").clicked() {
+                        intents.push(Intent::ClearAll);
+                    }
+                    if ui.button("Keep them").clicked() {
+                        *confirm_clear = false;
+                    }
+                } else if ui
+                    .add_enabled(!entries.is_empty(), egui::Button::new("Clear all…"))
+                    .clicked()
+                {
+                    *confirm_clear = true;
                 }
-                if ui.button("Keep them").clicked() {
-                    *confirm_clear = false;
-                }
-            } else if ui.add_enabled(!entries.is_empty(), egui::Button::new("Clear all…")).clicked() {
-                *confirm_clear = true;
-            }
+            });
+            ui.add_space(2.0);
         });
-        ui.add_space(2.0);
-    });
 
     ui.add_space(6.0);
     ui.horizontal(|ui| {

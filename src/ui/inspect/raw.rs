@@ -5,9 +5,10 @@
 use egui::text::LayoutJob;
 use egui::{Color32, FontId, RichText, TextFormat, Ui};
 
-use super::entry::{Body, Entry, EntryId};
-use super::intent::Intent;
-use super::{mask, style};
+use crate::ui::inspect::claims::Personal;
+use crate::ui::state::entry::{Body, Entry, EntryId};
+use crate::ui::state::intent::Intent;
+use crate::ui::widgets::{mask, style};
 
 /// Characters of the signature shown in full under the token.
 const MAX_SIGNATURE_CHARS: usize = 1_024;
@@ -17,6 +18,7 @@ pub fn show(ui: &mut Ui, entry: &mut Entry, presenter: bool) -> Vec<Intent> {
     let mut intents = Vec::new();
     let masked = entry.token_masked(presenter);
     let revealable = entry.is_refresh_token() && !presenter;
+    let personal = Personal::of(entry, presenter);
     let Entry {
         id,
         raw,
@@ -83,19 +85,23 @@ pub fn show(ui: &mut Ui, entry: &mut Entry, presenter: bool) -> Vec<Intent> {
 
     ui.add_space(8.0);
     if masked && parsed.report.nested.is_some() {
-        ui.weak(super::tree::NESTED_MASKED);
+        ui.weak(crate::ui::inspect::tree::NESTED_MASKED);
         return intents;
     }
-    let pretty = parsed.pretty();
-    ui.horizontal(|ui| {
+    let hide = personal.hidden();
+    let has_lines = !parsed.pretty(hide).lines.is_empty();
+    ui.horizontal_wrapped(|ui| {
         style::section(ui, "Decoded JSON");
-        if !pretty.lines.is_empty() && ui.small_button("Copy JSON").clicked() {
+        // The copy is the JSON as decoded: what is hidden is hidden from the screen only.
+        if has_lines && ui.small_button("Copy JSON").clicked() {
             intents.push(Intent::Copy {
-                text: pretty.text.as_str().into(),
+                text: parsed.pretty(false).text.as_str().into(),
                 what: "the decoded JSON".into(),
             });
         }
+        personal.switch(ui, &parsed.report.payload, &mut intents);
     });
+    let pretty = parsed.pretty(hide);
     if pretty.lines.is_empty() {
         ui.weak("Nothing to decode: an opaque token is only meaningful to its issuer.");
         return intents;
@@ -171,7 +177,7 @@ fn colour_at(ui: &Ui, bounds: &[(usize, usize)], at: usize, end: usize) -> (Colo
 }
 
 /// Byte ranges of the dot-separated segments (one range for an opaque token).
-pub(super) fn segments(raw: &str) -> Vec<(usize, usize)> {
+pub(in crate::ui) fn segments(raw: &str) -> Vec<(usize, usize)> {
     let mut out = Vec::with_capacity(5);
     let mut start = 0;
     for (i, _) in raw.match_indices('.').take(4) {

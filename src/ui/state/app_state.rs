@@ -1,0 +1,105 @@
+//! The window's run-time state: the workspace's tokens and groups, the selection, the status
+//! line's notice and the background jobs it waits for. Never saved (see `settings`).
+
+use std::collections::HashMap;
+
+use crate::worker::JobId;
+
+use crate::ui::state::entry::{Entry, EntryId};
+
+/// Everything the window holds at run time and never saves: tokens, keys, jobs.
+#[derive(Default)]
+pub struct AppState {
+    pub entries: Vec<Entry>,
+    pub selected: Option<EntryId>,
+    pub groups: Vec<Group>,
+    /// The entry being renamed and the name typed so far.
+    pub renaming: Option<(EntryId, String)>,
+    pub confirm_clear: bool,
+    pub help_open: bool,
+    pub notice: Option<Notice>,
+    pub samples_job: Option<JobId>,
+    /// Files being read, each with the entry selected when it was asked for (a key file goes
+    /// to that entry's verification form).
+    pub file_jobs: HashMap<JobId, FileJob>,
+    /// The window is wide enough for the key panel beside the token (see `shell::layout`).
+    pub key_panel_fits: bool,
+    /// The frame in which the Paste button asked the platform for the clipboard.
+    pub paste_asked_in_frame: Option<u64>,
+    next_id: u64,
+}
+
+/// A file being read for the workspace (dropped) or for a key form (named there).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FileJob {
+    pub target: Option<EntryId>,
+    /// Named in the key form: anything but a key is refused, never added as a token (a
+    /// file holding a bare secret would otherwise be shown as one).
+    pub key_only: bool,
+}
+
+/// Tokens pasted together, as one token-endpoint response.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Group {
+    pub id: u64,
+    pub title: String,
+    /// The response's other members (`token_type: Bearer`, `expires_in: 300` …).
+    pub details: Vec<String>,
+}
+
+/// The status line's message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Notice {
+    pub level: Level,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Level {
+    Info,
+    /// Background work started; the status line shows what is still running on its own.
+    Busy,
+    Warn,
+    Error,
+}
+
+impl AppState {
+    /// A fresh id for an entry, a group or a job.
+    pub fn next_job(&mut self) -> u64 {
+        self.next_id += 1;
+        self.next_id
+    }
+
+    #[must_use]
+    pub fn entry(&self, id: EntryId) -> Option<&Entry> {
+        self.entries.iter().find(|e| e.id == id)
+    }
+
+    pub fn entry_mut(&mut self, id: EntryId) -> Option<&mut Entry> {
+        self.entries.iter_mut().find(|e| e.id == id)
+    }
+
+    /// `base`, or `base 2`, `base 3` … when the name is taken.
+    #[must_use]
+    pub fn unique_label(&self, base: &str) -> String {
+        let taken = |name: &str| self.entries.iter().any(|e| e.label == name);
+        if !taken(base) {
+            return base.to_string();
+        }
+        (2..)
+            .map(|n| format!("{base} {n}"))
+            .find(|n| !taken(n))
+            .unwrap_or_default()
+    }
+
+    /// Verifications and file reads still running.
+    #[must_use]
+    pub fn background_jobs(&self) -> usize {
+        self.entries
+            .iter()
+            .filter(|e| e.verification.running.is_some())
+            .count()
+            + self.file_jobs.len()
+            + usize::from(self.samples_job.is_some())
+    }
+}
