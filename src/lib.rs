@@ -1,6 +1,7 @@
 //! tokenscope: a token inspector for OAuth 2.0 and OpenID Connect.
 
 pub mod cli;
+pub mod config;
 pub mod jose;
 pub mod oauth;
 pub mod sensitive;
