@@ -4,6 +4,8 @@ pub mod cli;
 pub mod config;
 pub mod jose;
 pub mod oauth;
+pub mod profiles;
+pub mod secrets;
 pub mod sensitive;
 pub mod token;
 pub mod ui;
