@@ -277,6 +277,24 @@ fn no_secret_reaches_the_file_and_remove_and_rename_take_the_secrets_along() {
 }
 
 #[test]
+fn a_secret_put_in_an_extra_parameter_is_refused_and_nothing_is_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(FILE_NAME);
+    let mut file = ProfilesFile::load(&path).unwrap();
+    let mut profile = full_profile();
+    profile
+        .extra_params
+        .token
+        .insert("client_secret".into(), "leaked-through-extra".into());
+    let err = profiles::add(&mut file, name("a"), profile, None, &MemoryStore::new())
+        .expect_err("a secret-named parameter");
+    assert!(matches!(err, ProfileError::Encode(_)), "{err}");
+    assert!(!err.to_string().contains("leaked-through-extra"), "{err}");
+    assert!(!path.exists());
+    assert!(file.get(&name("a")).is_none());
+}
+
+#[test]
 fn export_and_import_carry_profiles_and_no_secret() {
     let dir = tempfile::tempdir().unwrap();
     let store = MemoryStore::new();

@@ -152,7 +152,44 @@ impl ProfilesFile {
     }
 }
 
+/// Keys that name a secret. A line setting one, anywhere in the file (an extra parameter
+/// too), is refused: the file is readable by anything that can read the user's files.
+const SECRET_KEYS: [&str; 5] = [
+    "client_secret",
+    "refresh_token",
+    "access_token",
+    "password",
+    "client_assertion",
+];
+
+/// The first line that sets a secret-named key, with the key.
+fn secret_line(text: &str) -> Option<(usize, &'static str)> {
+    text.lines().enumerate().find_map(|(i, line)| {
+        let (key, _) = line.split_once('=')?;
+        let key = key.trim().trim_matches(['"', '\'']);
+        SECRET_KEYS
+            .iter()
+            .find(|k| key.eq_ignore_ascii_case(k))
+            .map(|k| (i + 1, *k))
+    })
+}
+
+fn secret_message(key: &str) -> String {
+    format!(
+        "{key} is a secret, and secrets are never kept in this file: remove this line; \
+         tokenscope keeps a client secret in the OS keychain (tokenscope profile add NAME … \
+         --client-secret-stdin)"
+    )
+}
+
 fn parse(text: &str, path: &Path) -> Result<BTreeMap<ProfileName, Profile>, ProfileError> {
+    if let Some((line, key)) = secret_line(text) {
+        return Err(ProfileError::Invalid {
+            path: path.to_path_buf(),
+            line,
+            message: secret_message(key),
+        });
+    }
     let format: Format = toml::from_str(text).map_err(|e| ProfileError::Invalid {
         path: path.to_path_buf(),
         line: e.span().map_or(1, |s| line_col(text, s.start).0),
@@ -182,6 +219,10 @@ fn to_toml(profiles: &BTreeMap<ProfileName, Profile>) -> Result<String, ProfileE
         profiles: profiles.clone(),
     };
     let body = toml::to_string_pretty(&format).map_err(|e| ProfileError::Encode(e.to_string()))?;
+    // An extra parameter is the one place a caller could put a secret: refuse to write it.
+    if let Some((_, key)) = secret_line(&body) {
+        return Err(ProfileError::Encode(secret_message(key)));
+    }
     Ok(format!("{HEADER}\n{body}"))
 }
 
@@ -234,6 +275,13 @@ fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::line_col;
+
+    #[test]
+    fn a_line_setting_a_secret_is_found_wherever_it_is() {
+        let text = "[profiles.a]\nissuer = \"https://x\"\n[profiles.a.extra_params.token]\n\"Password\" = \"x\"\n";
+        assert_eq!(super::secret_line(text), Some((4, "password")));
+        assert_eq!(super::secret_line("scopes = [\"password\"]\n"), None);
+    }
 
     #[test]
     fn lines_and_columns_count_from_one() {

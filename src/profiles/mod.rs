@@ -11,8 +11,7 @@ use std::path::{Path, PathBuf};
 
 pub use file::{FILE_NAME, ProfilesFile};
 pub use model::{
-    AuthMethod, EndpointOverrides, EndpointUrl, ExtraParams, MAX_NAME_CHARS, NoSecretHere, Profile,
-    ProfileName,
+    AuthMethod, EndpointOverrides, EndpointUrl, ExtraParams, MAX_NAME_CHARS, Profile, ProfileName,
 };
 
 use crate::config::ConfigError;

@@ -1,7 +1,7 @@
 //! What a profile is: an authorization server plus a client. Every field here is written to
 //! `profiles.toml`, so no field may hold a secret: secrets are `Sensitive`, which has no
-//! `Serialize`, and the names a user might reach for (`client_secret`, `refresh_token`,
-//! `password`) are refused when read, with a message that says where secrets go instead.
+//! `Serialize`, so a secret field here would not compile. A secret a user writes into the
+//! file by hand is refused when read (see `file.rs`).
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -204,20 +204,6 @@ impl ExtraParams {
     }
 }
 
-/// A field that cannot hold a value: it has no variants, so an `Option` of it is always
-/// `None`, and reading one is an error that points the user to the keychain.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum NoSecretHere {}
-
-impl<'de> Deserialize<'de> for NoSecretHere {
-    fn deserialize<D: serde::Deserializer<'de>>(_: D) -> Result<Self, D::Error> {
-        Err(serde::de::Error::custom(
-            "secrets are never kept in this file: remove this line and store the secret in the \
-             OS keychain (tokenscope profile add NAME … --client-secret-stdin)",
-        ))
-    }
-}
-
 /// An authorization server and a client of it, as kept in `profiles.toml` under
 /// `[profiles.NAME]`. Holds no secret (see the module docs).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -253,13 +239,6 @@ pub struct Profile {
     /// are here so that renaming or removing the profile finds every one of them.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub pinned: Vec<String>,
-    // Refused when read (see `NoSecretHere`); never written.
-    #[serde(default, skip_serializing)]
-    client_secret: Option<NoSecretHere>,
-    #[serde(default, skip_serializing)]
-    refresh_token: Option<NoSecretHere>,
-    #[serde(default, skip_serializing)]
-    password: Option<NoSecretHere>,
 }
 
 fn is_false(b: &bool) -> bool {
@@ -283,9 +262,6 @@ impl Profile {
             endpoints: EndpointOverrides::default(),
             extra_params: ExtraParams::default(),
             pinned: Vec::new(),
-            client_secret: None,
-            refresh_token: None,
-            password: None,
         }
     }
 
