@@ -43,7 +43,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Decode a token and report on it: header, claims, lifetime and every check.
-    Inspect(inspect::InspectArgs),
+    Inspect(Box<inspect::InspectArgs>),
     /// Manage server profiles: an authorization server plus a client.
     Profile(profile::ProfileArgs),
 }

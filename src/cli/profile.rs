@@ -23,7 +23,7 @@ pub struct ProfileArgs {
 #[derive(Debug, Subcommand)]
 pub enum ProfileAction {
     /// Add a profile: an authorization server and a client of it.
-    Add(AddArgs),
+    Add(Box<AddArgs>),
     /// List the profiles.
     List,
     /// Show a profile: its settings, its endpoints and where each came from, whether a
