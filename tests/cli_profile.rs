@@ -58,7 +58,7 @@ fn files_holding(dir: &Path, needle: &[u8]) -> Vec<String> {
             let path = entry.unwrap().path();
             if path.is_dir() {
                 stack.push(path);
-            } else {
+            } else if path.is_file() {
                 files += 1;
                 let bytes = std::fs::read(&path).unwrap();
                 if bytes.windows(needle.len()).any(|w| w == needle) {
@@ -436,7 +436,7 @@ fn walk_count(dir: &Path) -> Vec<String> {
             let path = entry.unwrap().path();
             if path.is_dir() {
                 stack.push(path);
-            } else {
+            } else if path.is_file() {
                 found.push(path.display().to_string());
             }
         }

@@ -19,7 +19,7 @@ fn secret_tool_lookup(account: &str) -> Option<String> {
         .then(|| String::from_utf8_lossy(&output.stdout).into_owned())
 }
 
-/// Every file under `dir`, with whether it holds `needle`.
+/// Every regular file under `dir`, with whether it holds `needle`.
 fn scan(dir: &Path, needle: &[u8]) -> Vec<(String, bool)> {
     let mut found = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
@@ -28,7 +28,8 @@ fn scan(dir: &Path, needle: &[u8]) -> Vec<(String, bool)> {
             let path = entry.unwrap().path();
             if path.is_dir() {
                 stack.push(path);
-            } else {
+            } else if path.is_file() {
+                // Sockets and pipes (a keyring daemon's control socket) hold no bytes.
                 let bytes = std::fs::read(&path).unwrap();
                 let holds = bytes.windows(needle.len()).any(|w| w == needle);
                 found.push((path.display().to_string(), holds));
@@ -105,4 +106,71 @@ fn a_client_secret_goes_to_the_keychain_and_never_to_a_file() {
         None,
         "removed with its profile"
     );
+}
+
+/// A private D-Bus session with no unlocked keyring: the Secret Service is missing, or (where
+/// D-Bus starts gnome-keyring on demand) it has no unlocked collection and refuses. Either
+/// way the secret stays in memory: one warning, no crash, the profile saved, no secret in
+/// any file. Runs everywhere: the bus is its own, so no real keyring is touched.
+#[test]
+fn a_keychain_that_refuses_leaves_one_warning_and_no_file() {
+    let config = tempfile::tempdir().unwrap();
+    let home = tempfile::tempdir().unwrap();
+    let runtime = tempfile::tempdir().unwrap();
+    let secret = "refused-keychain-secret-5c9e";
+    let mut child = Command::new("dbus-run-session")
+        .arg("--")
+        .arg(assert_cmd::cargo::cargo_bin("tokenscope"))
+        .args([
+            "profile",
+            "add",
+            "refused",
+            "--issuer",
+            "https://as.example",
+            "--client-id",
+            "c",
+            "--client-secret-stdin",
+        ])
+        .env("TOKENSCOPE_CONFIG_DIR", config.path())
+        .env("HOME", home.path())
+        .env("XDG_RUNTIME_DIR", runtime.path())
+        .env("XDG_DATA_HOME", home.path().join("data"))
+        .env_remove("DBUS_SESSION_BUS_ADDRESS")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("dbus-run-session runs (scripts/install-deps test installs dbus)");
+    {
+        use std::io::Write as _;
+        let mut stdin = child.stdin.take().unwrap();
+        stdin.write_all(format!("{secret}\n").as_bytes()).unwrap();
+    }
+    let output = child.wait_with_output().unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let said = format!("stdout:\n{stdout}\nstderr:\n{stderr}");
+    assert_eq!(output.status.code(), Some(0), "{said}");
+    let warnings: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.starts_with("tokenscope:"))
+        .collect();
+    assert_eq!(warnings.len(), 1, "{said}");
+    assert!(warnings[0].contains("no OS keychain answered"), "{said}");
+    assert!(stdout.contains("NOT stored"), "{said}");
+    assert!(
+        !stdout.contains(secret) && !stderr.contains(secret),
+        "{said}"
+    );
+
+    let config_files = scan(config.path(), secret.as_bytes());
+    let names: Vec<&str> = config_files.iter().map(|(p, _)| p.as_str()).collect();
+    assert_eq!(names.len(), 1, "{names:?}");
+    assert!(names[0].ends_with("profiles.toml"), "{names:?}");
+    let holding: Vec<_> = config_files
+        .into_iter()
+        .chain(scan(home.path(), secret.as_bytes()))
+        .filter(|(_, holds)| *holds)
+        .collect();
+    assert!(holding.is_empty(), "the secret is in {holding:?}");
 }
