@@ -52,7 +52,7 @@ fn every_field_reads_back_as_written() {
     assert!(file.names().is_empty());
     file.insert(name("full"), full_profile());
     file.insert(
-        name("bare"),
+        name("eu.bare"),
         Profile::new(url("http://127.0.0.1:9000"), "public"),
     );
     file.save().expect("saved, creating the directory");
@@ -177,7 +177,7 @@ const CORRUPT: &[(&str, usize, &str)] = &[
     (
         "[profiles.a]\nissuer = \"https://as.example\"\nclient_id = \"c\"\nscopes = [\"a\",\n",
         4,
-        "",
+        "unclosed array",
     ),
     (
         "[profiles.a]\nclient_id = \"c\"\n\n[profiles.b]\nissuer = \"http://as.example\"\nclient_id = \"c\"\n",

@@ -83,7 +83,8 @@ pub struct AddArgs {
     pub userinfo_endpoint: Option<String>,
     #[arg(long, value_name = "URL")]
     pub jwks_uri: Option<String>,
-    /// Seconds before a request to this server is given up.
+    /// Seconds before a request to this server is given up, kept in the profile (a server
+    /// command's own --timeout wins over it).
     #[arg(long, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub timeout: Option<u64>,
 }
@@ -212,9 +213,7 @@ fn add(args: &AddArgs) -> Outcome {
     if file.get(&name).is_some() {
         return Err(profile_error(&ProfileError::Exists(name)));
     }
-    if let Err((_, message)) = profile.check_http() {
-        return Err(bad(message));
-    }
+    profile.check_http().map_err(bad)?;
     let secret = if args.client_secret_stdin {
         Some(read_secret_line()?)
     } else {

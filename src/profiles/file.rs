@@ -42,11 +42,10 @@ impl ProfilesFile {
         let text = match fs::read(path) {
             Ok(bytes) => String::from_utf8(bytes).map_err(|e| ProfileError::Invalid {
                 path: path.to_path_buf(),
-                line: line_col(
+                line: line_of(
                     &String::from_utf8_lossy(e.as_bytes()),
                     e.utf8_error().valid_up_to(),
-                )
-                .0,
+                ),
                 message: "the file is not UTF-8 text".into(),
             })?,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
@@ -192,18 +191,18 @@ fn parse(text: &str, path: &Path) -> Result<BTreeMap<ProfileName, Profile>, Prof
     }
     let format: Format = toml::from_str(text).map_err(|e| ProfileError::Invalid {
         path: path.to_path_buf(),
-        line: e.span().map_or(1, |s| line_col(text, s.start).0),
+        line: e.span().map_or(1, |s| line_of(text, s.start)),
         message: e.message().trim().to_string(),
     })?;
     for (name, profile) in &format.profiles {
-        if let Err((_, message)) = profile.check_http() {
+        if let Err(message) = profile.check_http() {
             // The value is in the file as written; its first line is the one to fix.
             let line = profile
                 .urls()
                 .iter()
                 .filter(|(_, u)| u.is_insecure())
                 .find_map(|(_, u)| text.find(u.as_str()))
-                .map_or(1, |at| line_col(text, at).0);
+                .map_or(1, |at| line_of(text, at));
             return Err(ProfileError::Invalid {
                 path: path.to_path_buf(),
                 line,
@@ -226,12 +225,10 @@ fn to_toml(profiles: &BTreeMap<ProfileName, Profile>) -> Result<String, ProfileE
     Ok(format!("{HEADER}\n{body}"))
 }
 
-/// 1-based line and column of byte `offset` in `text`.
-fn line_col(text: &str, offset: usize) -> (usize, usize) {
+/// The 1-based line of byte `offset` in `text`.
+fn line_of(text: &str, offset: usize) -> usize {
     let before = &text.as_bytes()[..offset.min(text.len())];
-    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
-    let column = before.iter().rev().take_while(|&&b| b != b'\n').count() + 1;
-    (line, column)
+    before.iter().filter(|&&b| b == b'\n').count() + 1
 }
 
 /// Writes `bytes` to a new file beside `path`, flushes it to disk, and renames it over
@@ -274,7 +271,7 @@ fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 
 #[cfg(test)]
 mod tests {
-    use super::line_col;
+    use super::line_of;
 
     #[test]
     fn a_line_setting_a_secret_is_found_wherever_it_is() {
@@ -284,9 +281,9 @@ mod tests {
     }
 
     #[test]
-    fn lines_and_columns_count_from_one() {
-        assert_eq!(line_col("ab\ncd", 0), (1, 1));
-        assert_eq!(line_col("ab\ncd", 4), (2, 2));
-        assert_eq!(line_col("ab", 99), (1, 3));
+    fn lines_count_from_one() {
+        assert_eq!(line_of("ab\ncd", 0), 1);
+        assert_eq!(line_of("ab\ncd", 4), 2);
+        assert_eq!(line_of("ab\n", 99), 2);
     }
 }

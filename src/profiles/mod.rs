@@ -57,14 +57,6 @@ fn known_names(known: &[String]) -> String {
     }
 }
 
-impl ProfileError {
-    /// True when the keychain, not the user's input or the file, failed.
-    #[must_use]
-    pub fn is_keychain(&self) -> bool {
-        matches!(self, Self::Secret(_))
-    }
-}
-
 /// The path of `profiles.toml` in the config directory.
 pub fn default_path() -> Result<PathBuf, ProfileError> {
     Ok(crate::config::config_dir()?.join(FILE_NAME))
@@ -98,9 +90,7 @@ pub fn add(
     if file.get(&name).is_some() {
         return Err(ProfileError::Exists(name));
     }
-    if let Err((_, message)) = profile.check_http() {
-        return Err(ProfileError::BadInput(message));
-    }
+    profile.check_http().map_err(ProfileError::BadInput)?;
     if let Some(secret) = client_secret {
         secrets.set(&name, &SecretKind::ClientSecret, secret)?;
     }

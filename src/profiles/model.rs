@@ -286,8 +286,8 @@ impl Profile {
     }
 
     /// Refuses plain http to a host that is not loopback unless `allow_http` is set. The
-    /// redirect URI is the browser's way back to us, so it is not a server we send to.
-    pub fn check_http(&self) -> Result<(), (&'static str, String)> {
+    /// redirect URI is the browser's way back to us, not a server we send to: not checked.
+    pub fn check_http(&self) -> Result<(), String> {
         if self.allow_http {
             return Ok(());
         }
@@ -296,12 +296,9 @@ impl Profile {
             .into_iter()
             .find(|(field, url)| *field != "redirect_uri" && url.is_insecure())
         {
-            Some((field, url)) => Err((
-                field,
-                format!(
-                    "{field} {url} is plain http:// to a host that is not loopback: use https, \
-                     or set allow_http = true in this profile (--allow-http)"
-                ),
+            Some((field, url)) => Err(format!(
+                "{field} {url} is plain http:// to a host that is not loopback: use https, \
+                 or set allow_http = true in this profile (--allow-http)"
             )),
             None => Ok(()),
         }
