@@ -1,6 +1,6 @@
 //! `tokenscope profile add|list|show|remove`: server profiles from the command line.
 
-use std::io::{BufRead as _, IsTerminal as _};
+use std::io::{BufRead as _, IsTerminal as _, Read as _};
 
 use clap::{Args, Subcommand};
 
@@ -124,6 +124,16 @@ fn name_arg(name: &str) -> Result<ProfileName, (Status, String)> {
     ProfileName::new(name).map_err(bad)
 }
 
+/// Prints lines whose values came from a hand-editable file: control characters in them are
+/// shown escaped, never sent to the terminal.
+fn out_lines(text: &str) {
+    let escaped: String = text
+        .lines()
+        .map(|l| format!("{}\n", human::escape(l)))
+        .collect();
+    out(&escaped);
+}
+
 /// The secret store, its warning said once on stderr.
 fn open_secrets() -> std::sync::Arc<dyn SecretStore> {
     let opened = secrets::open();
@@ -177,6 +187,8 @@ fn profile_from(args: &AddArgs) -> Result<Profile, (Status, String)> {
     Ok(profile)
 }
 
+const MAX_SECRET_LINE_BYTES: u64 = 64 * 1024;
+
 /// One line from stdin, without its line ending; not echoed when stdin is a terminal.
 fn read_secret_line() -> Result<Sensitive, (Status, String)> {
     let stdin = std::io::stdin();
@@ -186,8 +198,10 @@ fn read_secret_line() -> Result<Sensitive, (Status, String)> {
             .map_err(|e| bad(format!("cannot read the client secret: {e}")))?
     } else {
         let mut line = String::new();
+        // A secret is a line; a flood on stdin is not read whole.
         stdin
             .lock()
+            .take(MAX_SECRET_LINE_BYTES)
             .read_line(&mut line)
             .map_err(|e| bad(format!("cannot read the client secret from stdin: {e}")))?;
         line
@@ -259,7 +273,7 @@ fn list() -> Outcome {
             profile.auth_method.as_str()
         ));
     }
-    out(&text);
+    out_lines(&text);
     Ok(Status::Ok)
 }
 
@@ -340,7 +354,7 @@ fn show(name: &str) -> Outcome {
             resolved.endpoint.name()
         ));
     }
-    out(&text);
+    out_lines(&text);
     match failure {
         Some(f) => Err(f),
         None => Ok(Status::Ok),
