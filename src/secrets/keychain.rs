@@ -13,7 +13,9 @@ use crate::sensitive::Sensitive;
 /// The keychain service name every tokenscope entry is filed under.
 pub const SERVICE: &str = "tokenscope";
 
-/// The account the start-up probe writes, reads back and deletes.
+/// The start of the account the start-up probe writes, reads back and deletes. Each probe
+/// adds its process id and a counter: two probing at once (the window and a CLI command, or
+/// parallel tests) must not delete each other's entry.
 const PROBE_ACCOUNT: &str = "tokenscope-probe";
 
 /// The OS keychain. Build it with [`KeyringStore::probe`] (or `secrets::open`).
@@ -59,7 +61,10 @@ fn probe_now() -> Result<(), String> {
     if let Err(e) = keyring::Entry::store_status() {
         return Err(describe(e));
     }
-    let entry = keyring::Entry::new(SERVICE, PROBE_ACCOUNT).map_err(|e| describe(&e))?;
+    static PROBES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let n = PROBES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let account = format!("{PROBE_ACCOUNT}-{}-{n}", std::process::id());
+    let entry = keyring::Entry::new(SERVICE, &account).map_err(|e| describe(&e))?;
     entry.set_secret(b"probe").map_err(|e| describe(&e))?;
     let back = entry.get_secret().map_err(|e| describe(&e));
     let deleted = entry.delete_credential().map_err(|e| describe(&e));
