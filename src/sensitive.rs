@@ -7,6 +7,13 @@ use std::fmt;
 use std::ops::Deref;
 
 /// A secret or a token. Compare, clone and move it freely; read it with [`Sensitive::reveal`].
+///
+/// It cannot be serialized, so no saved struct can hold one:
+///
+/// ```compile_fail,E0277
+/// fn saved<T: serde::Serialize>(_: &T) {}
+/// saved(&tokenscope::sensitive::Sensitive::from("a client secret"));
+/// ```
 #[derive(Clone, PartialEq, Eq, Default)]
 pub struct Sensitive(String);
 

@@ -136,6 +136,9 @@ fn a_keychain_that_refuses_leaves_one_warning_and_no_file() {
         .env("XDG_RUNTIME_DIR", runtime.path())
         .env("XDG_DATA_HOME", home.path().join("data"))
         .env_remove("DBUS_SESSION_BUS_ADDRESS")
+        // Under scripts/test these point at its own unlocked keyring: not this bus's.
+        .env_remove("GNOME_KEYRING_CONTROL")
+        .env_remove("SSH_AUTH_SOCK")
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())

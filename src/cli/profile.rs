@@ -14,12 +14,14 @@ use crate::profiles::{
 use crate::secrets::{self, SecretKind, SecretStore};
 use crate::sensitive::Sensitive;
 
+/// `tokenscope profile …`.
 #[derive(Debug, Args)]
 pub struct ProfileArgs {
     #[command(subcommand)]
     pub action: ProfileAction,
 }
 
+/// What to do with profiles.
 #[derive(Debug, Subcommand)]
 pub enum ProfileAction {
     /// Add a profile: an authorization server and a client of it.
@@ -39,6 +41,7 @@ pub enum ProfileAction {
     },
 }
 
+/// `tokenscope profile add`: everything a profile holds but its secret, which comes on stdin.
 #[derive(Debug, Args)]
 pub struct AddArgs {
     /// The profile's name: letters, digits, '-', '_' and '.'.
@@ -46,6 +49,7 @@ pub struct AddArgs {
     /// The issuer, exactly as the server writes it in tokens' iss.
     #[arg(long, value_name = "URL")]
     pub issuer: String,
+    /// The client's id at the server.
     #[arg(long, value_name = "ID")]
     pub client_id: String,
     /// How the client authenticates at the token endpoint.
@@ -61,6 +65,7 @@ pub struct AddArgs {
     /// An RFC 8707 resource indicator; repeatable.
     #[arg(long = "resource", value_name = "R")]
     pub resources: Vec<String>,
+    /// An audience parameter, for servers that take one instead of a resource.
     #[arg(long, value_name = "A")]
     pub audience: Option<String>,
     /// A fixed redirect URI (default: http://127.0.0.1:<ephemeral port>/callback).
@@ -69,18 +74,25 @@ pub struct AddArgs {
     /// Allow plain http:// to hosts that are not loopback.
     #[arg(long)]
     pub allow_http: bool,
+    /// Token endpoint (default: from discovery).
     #[arg(long, value_name = "URL")]
     pub token_endpoint: Option<String>,
+    /// Authorization endpoint (default: from discovery).
     #[arg(long, value_name = "URL")]
     pub authorization_endpoint: Option<String>,
+    /// Device authorization endpoint (default: from discovery).
     #[arg(long, value_name = "URL")]
     pub device_endpoint: Option<String>,
+    /// Introspection endpoint (default: from discovery).
     #[arg(long, value_name = "URL")]
     pub introspection_endpoint: Option<String>,
+    /// Revocation endpoint (default: from discovery).
     #[arg(long, value_name = "URL")]
     pub revocation_endpoint: Option<String>,
+    /// UserInfo endpoint (default: from discovery).
     #[arg(long, value_name = "URL")]
     pub userinfo_endpoint: Option<String>,
+    /// The JWKS URL (default: from discovery).
     #[arg(long, value_name = "URL")]
     pub jwks_uri: Option<String>,
     /// Seconds before a request to this server is given up, kept in the profile (a server

@@ -159,18 +159,25 @@ impl<'de> Deserialize<'de> for EndpointUrl {
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct EndpointOverrides {
+    /// Token endpoint (RFC 6749 §3.2).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token: Option<EndpointUrl>,
+    /// Authorization endpoint (RFC 6749 §3.1).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub authorization: Option<EndpointUrl>,
+    /// Device authorization endpoint (RFC 8628 §3.1).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device: Option<EndpointUrl>,
+    /// Introspection endpoint (RFC 7662).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub introspection: Option<EndpointUrl>,
+    /// Revocation endpoint (RFC 7009).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub revocation: Option<EndpointUrl>,
+    /// UserInfo endpoint (OIDC Core §5.3).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub userinfo: Option<EndpointUrl>,
+    /// The signing keys (a JWKS).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub jwks_uri: Option<EndpointUrl>,
 }
@@ -188,10 +195,13 @@ impl EndpointOverrides {
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ExtraParams {
+    /// Added to the authorization request's query.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub authorize: BTreeMap<String, String>,
+    /// Added to every token request but a refresh.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub token: BTreeMap<String, String>,
+    /// Added to a refresh request.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub refresh: BTreeMap<String, String>,
 }
@@ -211,14 +221,18 @@ impl ExtraParams {
 pub struct Profile {
     /// The issuer exactly as the server writes it in `iss`.
     pub issuer: EndpointUrl,
+    /// The client's id at the server.
     pub client_id: String,
+    /// How the client authenticates (default `client_secret_basic`).
     #[serde(default)]
     pub auth_method: AuthMethod,
+    /// Scopes asked for, one per entry.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub scopes: Vec<String>,
     /// RFC 8707 resource indicators.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub resources: Vec<String>,
+    /// An `audience` parameter, for servers that take one instead of `resource`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub audience: Option<String>,
     /// A fixed redirect URI, for servers that register one; absent means a loopback URI on an
@@ -231,8 +245,10 @@ pub struct Profile {
     /// Seconds before a request to this server is given up (default 30).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timeout_seconds: Option<u64>,
+    /// Endpoints given by hand; the rest come from discovery.
     #[serde(default, skip_serializing_if = "EndpointOverrides::is_empty")]
     pub endpoints: EndpointOverrides,
+    /// Extra request parameters, per request.
     #[serde(default, skip_serializing_if = "ExtraParams::is_empty")]
     pub extra_params: ExtraParams,
     /// Ids of the tokens pinned under this profile. The tokens are in the keychain; the ids
