@@ -146,3 +146,21 @@ fn a_store_with_a_limit_refuses_a_larger_secret_and_keeps_the_old_one() {
         Some(old)
     );
 }
+
+#[test]
+fn a_keychain_that_does_not_answer_in_time_leaves_secrets_in_memory_with_a_warning() {
+    // Only under scripts/test: the probe still runs to its end, against the test keyring.
+    if keychain().is_none() {
+        return;
+    }
+    // No D-Bus round trip finishes in no time: this is the locked keychain whose unlock
+    // prompt nobody answers.
+    let opened = secrets::open_with_timeout(std::time::Duration::ZERO);
+    let warning = opened.warning.expect("a warning, not a wait");
+    assert!(
+        warning.to_string().contains("did not answer within 0 s"),
+        "{warning}"
+    );
+    assert!(!opened.store.is_persistent());
+    set_get_replace_delete(&*opened.store, &unique("timeout"));
+}
