@@ -59,6 +59,9 @@ pub struct KeyArgs {
     /// Discover the issuer's JWKS (OIDC discovery, then RFC 8414).
     #[arg(long, value_name = "ISSUER")]
     pub discover: Option<String>,
+    /// Use a profile's keys (its jwks_uri, else discovery of its issuer); iss must be its issuer.
+    #[arg(long, value_name = "NAME")]
+    pub profile: Option<String>,
     /// Also try a key embedded in the token header (jwk, x5c). Proves nothing about the issuer.
     #[arg(long)]
     pub use_embedded_key: bool,
@@ -93,6 +96,7 @@ impl std::fmt::Debug for KeyArgs {
             .field("key", &self.key)
             .field("jwks_url", &self.jwks_url)
             .field("discover", &self.discover)
+            .field("profile", &self.profile)
             .field("use_embedded_key", &self.use_embedded_key)
             .finish()
     }
@@ -149,10 +153,19 @@ pub fn run(args: &InspectArgs) -> Status {
         Ok(t) => t,
         Err(msg) => return usage_error(args.json, &msg, None),
     };
-    let opts = args.options();
-    let source = match args.key.source() {
-        Ok(s) => s,
-        Err(msg) => return usage_error(args.json, &msg, None),
+    let mut opts = args.options();
+    let source = match &args.key.profile {
+        Some(name) => match super::profile::key_source(name) {
+            Ok((source, issuer)) => {
+                opts.expected_iss.get_or_insert(issuer);
+                Some(source)
+            }
+            Err(msg) => return usage_error(args.json, &msg, None),
+        },
+        None => match args.key.source() {
+            Ok(s) => s,
+            Err(msg) => return usage_error(args.json, &msg, None),
+        },
     };
     let verifier = source.map(|s| Verifier::new(s, args.key.use_embedded_key));
     let normalized = match token::normalize(&input) {

@@ -2,6 +2,7 @@
 
 mod human;
 mod inspect;
+mod profile;
 
 use std::io::{IsTerminal as _, Read as _};
 use std::process::ExitCode;
@@ -42,7 +43,9 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Decode a token and report on it: header, claims, lifetime and every check.
-    Inspect(inspect::InspectArgs),
+    Inspect(Box<inspect::InspectArgs>),
+    /// Manage server profiles: an authorization server plus a client.
+    Profile(profile::ProfileArgs),
 }
 
 /// Runs a CLI command and returns the process exit status.
@@ -50,6 +53,7 @@ pub enum Command {
 pub fn run(command: Command) -> ExitCode {
     let status = match command {
         Command::Inspect(args) => inspect::run(&args),
+        Command::Profile(args) => profile::run(&args),
     };
     status.into()
 }

@@ -26,12 +26,19 @@ impl Run {
 
 /// Runs `tokenscope ARGS` with `stdin`, a private config dir, and no colour.
 pub fn tokenscope(args: &[&str], stdin: &str) -> Run {
+    tokenscope_with(args, stdin, &[])
+}
+
+/// As `tokenscope`, with more environment variables; a `TOKENSCOPE_CONFIG_DIR` among them
+/// replaces the private one (to run several commands against one config dir).
+pub fn tokenscope_with(args: &[&str], stdin: &str, env: &[(&str, &std::ffi::OsStr)]) -> Run {
     let config = tempfile::tempdir().expect("temp dir");
     let output = assert_cmd::Command::cargo_bin("tokenscope")
         .expect("the tokenscope binary is built")
         .args(args)
         .env("TOKENSCOPE_CONFIG_DIR", config.path())
         .env("NO_COLOR", "1")
+        .envs(env.iter().copied())
         .write_stdin(stdin.as_bytes().to_vec())
         .output()
         .expect("tokenscope runs");
