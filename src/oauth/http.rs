@@ -1,15 +1,19 @@
 //! One HTTP client for every call to an authorization server: timeouts, a body cap, a strict
 //! redirect policy, and errors that name the URL, the status and what the server said.
+//! `send` records every OAuth call as an `Exchange`, also when it fails after a response.
 
 use std::time::Duration;
 
 use reqwest::redirect;
 use serde_json::Value;
 
+pub use super::request::{CallError, Endpoint, Failed, HttpRequest, JsonBody, Received};
+
 /// Largest response body accepted (discovery documents and JWKS are a few KiB).
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
-const TOTAL_TIMEOUT: Duration = Duration::from_secs(30);
+/// The default total time for one call, body included (DESIGN.md: 30 s, `--timeout`).
+pub const TOTAL_TIMEOUT: Duration = Duration::from_secs(30);
 const MAX_REDIRECTS: usize = 3;
 
 /// What a response body looked like, for error messages and `--json`.
@@ -81,7 +85,12 @@ pub struct JsonResponse {
 /// The shared client. Cloning is cheap (reqwest's client is reference-counted).
 #[derive(Debug, Clone)]
 pub struct HttpClient {
+    /// For discovery and JWKS: follows a few same-origin https redirects.
     client: reqwest::Client,
+    /// For OAuth calls: never follows a redirect (credentials must not travel on).
+    pub(super) direct: reqwest::Client,
+    pub(super) timeout: Duration,
+    pub(super) allow_http: bool,
 }
 
 impl Default for HttpClient {
@@ -112,10 +121,41 @@ impl HttpClient {
             .connect_timeout(CONNECT_TIMEOUT)
             .timeout(TOTAL_TIMEOUT)
             .redirect(policy)
-            .user_agent(concat!("tokenscope/", env!("CARGO_PKG_VERSION")))
+            .user_agent(USER_AGENT)
             .build()
             .unwrap_or_default();
-        Self { client }
+        let direct = reqwest::Client::builder()
+            .connect_timeout(CONNECT_TIMEOUT)
+            .redirect(redirect::Policy::none())
+            .user_agent(USER_AGENT)
+            .build()
+            .unwrap_or_default();
+        Self {
+            client,
+            direct,
+            timeout: TOTAL_TIMEOUT,
+            allow_http: false,
+        }
+    }
+
+    /// The same client with another total time per call (body included).
+    #[must_use]
+    pub fn with_timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// The same client, accepting plain http:// to any host (a profile's `allow_http`).
+    #[must_use]
+    pub fn allow_http(mut self, yes: bool) -> Self {
+        self.allow_http = yes;
+        self
+    }
+
+    /// The total time allowed per call.
+    #[must_use]
+    pub fn timeout(&self) -> Duration {
+        self.timeout
     }
 
     /// Checks the URL is https, or http on a loopback host.
@@ -147,9 +187,10 @@ impl HttpClient {
                 reqwest::header::ACCEPT,
                 "application/json, application/jwk-set+json",
             )
+            .timeout(self.timeout)
             .send()
             .await
-            .map_err(|e| classify(url, &e))?;
+            .map_err(|e| classify(url, &e, self.timeout))?;
         let status = response.status().as_u16();
         let content_type = response
             .headers()
@@ -157,7 +198,7 @@ impl HttpClient {
             .and_then(|v| v.to_str().ok())
             .unwrap_or("")
             .to_ascii_lowercase();
-        let body = read_capped(url, response).await?;
+        let body = read_capped(url, response, self.timeout).await?;
         let kind = body_kind(&content_type, &body);
         if !(200..300).contains(&status) {
             return Err(HttpError::Status {
@@ -188,7 +229,7 @@ impl HttpClient {
     }
 }
 
-fn is_loopback(url: &reqwest::Url) -> bool {
+pub(super) fn is_loopback(url: &reqwest::Url) -> bool {
     match url.host() {
         Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
         Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
@@ -197,11 +238,13 @@ fn is_loopback(url: &reqwest::Url) -> bool {
     }
 }
 
-fn classify(url: &str, e: &reqwest::Error) -> HttpError {
+pub(super) const USER_AGENT: &str = concat!("tokenscope/", env!("CARGO_PKG_VERSION"));
+
+fn classify(url: &str, e: &reqwest::Error, timeout: Duration) -> HttpError {
     if e.is_timeout() {
         return HttpError::Timeout {
             url: url.to_string(),
-            seconds: TOTAL_TIMEOUT.as_secs(),
+            seconds: timeout.as_secs(),
         };
     }
     if e.is_redirect() {
@@ -226,7 +269,7 @@ fn classify(url: &str, e: &reqwest::Error) -> HttpError {
 /// The innermost cause of a failed request, which is the specific one ("certificate not
 /// valid for name …"), after a few plain words on what kind of failure it is. The outer
 /// layers only repeat "error sending request".
-fn plain_reason(chain: &[String]) -> String {
+pub(super) fn plain_reason(chain: &[String]) -> String {
     // The first layer names the URL, whose host or path may hold "tls" or "dns".
     let all = chain.get(1..).unwrap_or_default().join(" ").to_lowercase();
     let kind = if all.contains("certificate") || all.contains("tls") || all.contains("handshake") {
@@ -245,7 +288,11 @@ fn plain_reason(chain: &[String]) -> String {
     }
 }
 
-async fn read_capped(url: &str, mut response: reqwest::Response) -> Result<Vec<u8>, HttpError> {
+async fn read_capped(
+    url: &str,
+    mut response: reqwest::Response,
+    timeout: Duration,
+) -> Result<Vec<u8>, HttpError> {
     if response
         .content_length()
         .is_some_and(|l| l > MAX_BODY_BYTES as u64)
@@ -255,7 +302,11 @@ async fn read_capped(url: &str, mut response: reqwest::Response) -> Result<Vec<u
         });
     }
     let mut body = Vec::new();
-    while let Some(chunk) = response.chunk().await.map_err(|e| classify(url, &e))? {
+    while let Some(chunk) = response
+        .chunk()
+        .await
+        .map_err(|e| classify(url, &e, timeout))?
+    {
         if body.len() + chunk.len() > MAX_BODY_BYTES {
             return Err(HttpError::TooLarge {
                 url: url.to_string(),
@@ -275,8 +326,10 @@ pub fn body_kind(content_type: &str, body: &[u8]) -> BodyKind {
     if body.iter().all(u8::is_ascii_whitespace) {
         BodyKind::Empty
     } else if content_type.contains("html")
-        || start.starts_with("<!doctype html")
+        || start.starts_with("<!doctype")
         || start.starts_with("<html")
+        || start.starts_with("<head")
+        || start.starts_with("<body")
     {
         BodyKind::Html
     } else if content_type.contains("json") || start.starts_with('{') || start.starts_with('[') {
@@ -304,7 +357,7 @@ pub fn excerpt(body: &[u8]) -> String {
 }
 
 /// Whitespace folded to single spaces, at most 200 characters.
-fn short(text: &str) -> String {
+pub(super) fn short(text: &str) -> String {
     const MAX_CHARS: usize = 200;
     let flat: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
     match flat.char_indices().nth(MAX_CHARS) {
