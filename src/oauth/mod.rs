@@ -4,8 +4,11 @@
 
 pub mod client_auth;
 pub mod discovery;
+pub mod endpoints;
 pub mod error;
 pub mod exchange;
+pub mod grants;
 pub mod http;
+pub mod outcome;
 pub mod request;
 pub mod warning;
