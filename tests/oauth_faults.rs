@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use serde_json::json;
 use tokenscope::oauth::client_auth::{AuthMethod, ClientAuth};
 use tokenscope::oauth::endpoints::{
-    ApiCall, IntrospectRequest, RetryAfter, RevokeRequest, Revocation, Userinfo, UserinfoRequest,
+    ApiCall, IntrospectRequest, RetryAfter, Revocation, RevokeRequest, Userinfo, UserinfoRequest,
 };
 use tokenscope::oauth::error::{ErrorCode, OAuthError};
 use tokenscope::oauth::grants::{
@@ -73,7 +73,10 @@ async fn the_request_carries_basic_auth_the_grant_and_every_resource() {
         .map(|(_, v)| v.as_str())
         .collect();
     assert_eq!(resources, ["urn:a", "urn:b"]);
-    assert!(form.iter().all(|(k, _)| k != "client_secret" && k != "client_id"));
+    assert!(
+        form.iter()
+            .all(|(k, _)| k != "client_secret" && k != "client_id")
+    );
     // The exchange log shows the call without its secrets.
     let log = format!(
         "{:?}{:?}{:?}",
@@ -81,7 +84,10 @@ async fn the_request_carries_basic_auth_the_grant_and_every_resource() {
         outcome.exchange.request_headers_text(false),
         outcome.exchange.response_body_text(false)
     );
-    assert!(!log.contains("YXBwOnMzY3JldA") && !log.contains("at-1"), "{log}");
+    assert!(
+        !log.contains("YXBwOnMzY3JldA") && !log.contains("at-1"),
+        "{log}"
+    );
 }
 
 #[tokio::test]
@@ -102,9 +108,17 @@ async fn an_html_page_with_a_json_content_type_is_html_with_its_title() {
         other => panic!("{other:?}"),
     }
     let message = error.to_string();
-    assert!(message.contains("the token endpoint answered HTTP 200 with an HTML page titled \"Sign in - Corp SSO\""), "{message}");
+    assert!(
+        message.contains(
+            "the token endpoint answered HTTP 200 with an HTML page titled \"Sign in - Corp SSO\""
+        ),
+        "{message}"
+    );
     let body = whole.exchange().unwrap().response_body_text(false).unwrap();
-    assert!(body.contains("<title>Sign in"), "the page is kept as text: {body}");
+    assert!(
+        body.contains("<title>Sign in"),
+        "the page is kept as text: {body}"
+    );
 }
 
 #[tokio::test]
@@ -157,7 +171,10 @@ async fn an_empty_body_and_truncated_json_are_their_own_errors() {
 
     server.set(|_| Serve::new(200, "application/json", r#"{"access_token":"abc","tok"#));
     let (error, _) = call_error(fetch(&server).await);
-    assert!(matches!(error, CallError::Truncated { status: 200, .. }), "{error:?}");
+    assert!(
+        matches!(error, CallError::Truncated { status: 200, .. }),
+        "{error:?}"
+    );
 
     // The connection closes before the announced length arrives.
     server.set(|_| Serve {
@@ -186,7 +203,10 @@ async fn a_redirect_on_the_token_post_is_not_followed_and_names_its_location() {
             status, location, ..
         } => {
             assert_eq!(*status, 302);
-            assert_eq!(location.as_deref(), Some("https://login.example/sso?next=/token"));
+            assert_eq!(
+                location.as_deref(),
+                Some("https://login.example/sso?next=/token")
+            );
         }
         other => panic!("{other:?}"),
     }
@@ -221,7 +241,10 @@ async fn a_20_mib_body_is_cut_at_the_cap_and_the_connection_dropped() {
         ..Serve::new(200, "application/json", "{\"access_token\":\"")
     });
     let (error, whole) = call_error(fetch(&server).await);
-    assert!(matches!(error, CallError::TooLarge { status: 200, .. }), "{error:?}");
+    assert!(
+        matches!(error, CallError::TooLarge { status: 200, .. }),
+        "{error:?}"
+    );
     let response = whole.exchange().unwrap().response.as_ref().unwrap();
     assert!(response.capped);
     assert_eq!(response.body.len(), MAX_BODY_BYTES, "kept exactly the cap");
@@ -256,7 +279,10 @@ async fn connection_refused_is_named() {
     assert!(matches!(error, CallError::Refused { .. }), "{error:?}");
     assert!(error.to_string().contains("connection refused"));
     assert!(!whole.is_input());
-    assert!(whole.exchange().is_some(), "the request is still in the log");
+    assert!(
+        whole.exchange().is_some(),
+        "the request is still in the log"
+    );
 }
 
 #[tokio::test]
@@ -277,10 +303,16 @@ async fn a_refresh_without_refresh_token_keeps_the_old_one() {
     assert!(form.contains(&("grant_type".into(), "refresh_token".into())));
     assert!(form.contains(&("refresh_token".into(), "rt-old".into())));
     assert!(form.contains(&("client_secret".into(), "s3cret".into())));
-    assert_eq!(server.seen()[0].header("authorization"), None, "post, not basic too");
+    assert_eq!(
+        server.seen()[0].header("authorization"),
+        None,
+        "post, not basic too"
+    );
 
     server.set(|_| {
-        Serve::json(&json!({"access_token": "at-2", "token_type": "Bearer", "refresh_token": "rt-new"}))
+        Serve::json(
+            &json!({"access_token": "at-2", "token_type": "Bearer", "refresh_token": "rt-new"}),
+        )
     });
     let outcome = request.send(&HttpClient::new()).await.unwrap();
     let refreshed = outcome.success().unwrap();
@@ -376,8 +408,10 @@ async fn revoke_503_retry_after_and_introspection_inactive_are_answers() {
 async fn a_jwt_userinfo_is_returned_raw_and_a_bare_401_challenge_is_an_answer() {
     let server = TestServer::start(|path| match path {
         "/jwt" => Serve::new(200, "application/jwt", "eyJhbGciOiJub25lIn0.e30."),
-        _ => Serve::new(401, "text/plain", "")
-            .header("WWW-Authenticate", r#"Bearer error="invalid_token", error_description="expired""#),
+        _ => Serve::new(401, "text/plain", "").header(
+            "WWW-Authenticate",
+            r#"Bearer error="invalid_token", error_description="expired""#,
+        ),
     });
     let http = HttpClient::new();
     let jwt = UserinfoRequest {
@@ -398,6 +432,9 @@ async fn a_jwt_userinfo_is_returned_raw_and_a_bare_401_challenge_is_an_answer() 
     let Reply::Error(error) = &refused.reply else {
         panic!("{:?}", refused.reply)
     };
-    assert_eq!((error.code.clone(), error.http_status), (ErrorCode::InvalidToken, 401));
+    assert_eq!(
+        (error.code.clone(), error.http_status),
+        (ErrorCode::InvalidToken, 401)
+    );
     assert_eq!(error.description.as_deref(), Some("expired"));
 }

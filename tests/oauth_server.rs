@@ -10,11 +10,11 @@ use std::process::Command;
 use base64::Engine as _;
 use serde_json::Value;
 use tokenscope::oauth::client_auth::{AuthMethod, ClientAuth};
+use tokenscope::oauth::endpoints::TokenTypeHint;
 use tokenscope::oauth::endpoints::introspect::Introspection;
 use tokenscope::oauth::endpoints::{
-    IntrospectRequest, RevokeRequest, Revocation, Userinfo, UserinfoRequest,
+    IntrospectRequest, Revocation, RevokeRequest, Userinfo, UserinfoRequest,
 };
-use tokenscope::oauth::endpoints::TokenTypeHint;
 use tokenscope::oauth::error::ErrorCode;
 use tokenscope::oauth::grants::{
     ClientCredentialsRequest, PasswordRequest, RefreshRequest, TokenParams,
@@ -72,7 +72,11 @@ async fn client_credentials_then_introspect_revoke_and_introspect_again() {
     assert_eq!(active.scope.as_deref(), Some("api:read"));
     assert!(active.exp.is_some());
     // Another client, authenticating in the form body, may introspect it too.
-    let post = ClientAuth::confidential("post-client", AuthMethod::ClientSecretPost, "post-secret".into());
+    let post = ClientAuth::confidential(
+        "post-client",
+        AuthMethod::ClientSecretPost,
+        "post-secret".into(),
+    );
     assert!(introspect(&op, post, &tokens.access_token).await.active);
 
     let revoked = RevokeRequest {
@@ -229,5 +233,8 @@ async fn a_rotated_refresh_token_replaces_the_old_one_which_is_then_refused() {
     assert!(error.advice().contains("already used"));
     // The exchange of the refused call is kept, without the refresh token in it.
     let body = reused.exchange.request_body_text(false).unwrap();
-    assert!(!body.contains(&*first) && body.contains("grant_type=refresh_token"), "{body}");
+    assert!(
+        !body.contains(&*first) && body.contains("grant_type=refresh_token"),
+        "{body}"
+    );
 }

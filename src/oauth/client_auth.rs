@@ -163,24 +163,30 @@ mod tests {
     #[test]
     fn basic_form_encodes_colons_percent_and_non_ascii_in_both_parts() {
         let h = basic_authorization("my:app%1é", "p@ss:w%rd ü");
+        assert_eq!(decoded(&h), "my%3Aapp%251%C3%A9:p%40ss%3Aw%25rd+%C3%BC");
         assert_eq!(
-            decoded(&h),
-            "my%3Aapp%251%C3%A9:p%40ss%3Aw%25rd+%C3%BC"
+            decoded(&basic_authorization("plain", "s3cret")),
+            "plain:s3cret"
         );
-        assert_eq!(decoded(&basic_authorization("plain", "s3cret")), "plain:s3cret");
     }
 
     #[test]
     fn each_method_sends_credentials_one_way_only() {
         let secret = Sensitive::from("s");
         let mut form = vec![
-            ("grant_type".to_string(), Sensitive::from("client_credentials")),
+            (
+                "grant_type".to_string(),
+                Sensitive::from("client_credentials"),
+            ),
             ("client_secret".to_string(), Sensitive::from("injected")),
         ];
         let basic = ClientAuth::confidential("id", AuthMethod::ClientSecretBasic, secret.clone());
         let header = basic.apply(&mut form).unwrap();
         assert!(header.is_some());
-        assert!(form.iter().all(|(k, _)| k != "client_id" && k != "client_secret"));
+        assert!(
+            form.iter()
+                .all(|(k, _)| k != "client_id" && k != "client_secret")
+        );
 
         let mut form = Vec::new();
         let post = ClientAuth::confidential("id", AuthMethod::ClientSecretPost, secret);

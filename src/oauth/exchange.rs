@@ -50,7 +50,12 @@ pub struct Header {
 
 impl fmt::Debug for Header {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.name, mask_header(&self.name, &self.value, false))
+        write!(
+            f,
+            "{}: {}",
+            self.name,
+            mask_header(&self.name, &self.value, false)
+        )
     }
 }
 
@@ -145,8 +150,8 @@ impl Exchange {
         let date = self.response.as_ref()?.server_date?;
         // Date has one-second resolution and was written while the response was on its way:
         // compare with the middle of the exchange.
-        let midpoint = self.started_at
-            + chrono::Duration::from_std(self.duration / 2).unwrap_or_default();
+        let midpoint =
+            self.started_at + chrono::Duration::from_std(self.duration / 2).unwrap_or_default();
         Some(((date - midpoint).num_milliseconds() + 500).div_euclid(1000))
     }
 
@@ -224,7 +229,10 @@ impl Exchange {
             } else {
                 mask_header(&h.name, &h.value, false)
             };
-            parts.push(format!("-H {}", shell_quote(&format!("{}: {value}", h.name))));
+            parts.push(format!(
+                "-H {}",
+                shell_quote(&format!("{}: {value}", h.name))
+            ));
         }
         if let Some(body) = &self.request_body {
             if form {
@@ -359,10 +367,7 @@ fn curl_authorization(value: &str) -> String {
             .ok()
             .and_then(|b| String::from_utf8(b).ok());
         if let Some((id, _)) = decoded.as_deref().and_then(|d| d.split_once(':')) {
-            return format!(
-                "-u {}\"$CLIENT_SECRET\"",
-                shell_quote(&format!("{id}:"))
-            );
+            return format!("-u {}\"$CLIENT_SECRET\"", shell_quote(&format!("{id}:")));
         }
         return "-H \"Authorization: Basic $CLIENT_BASIC\"".to_string();
     }
@@ -432,7 +437,12 @@ mod tests {
             e.response_body_text(false),
             e.to_curl(false)
         );
-        for secret in ["YXBwOnMzY3JldA", "rt-SECRET-1", "at-SECRET-2", "rt-SECRET-3"] {
+        for secret in [
+            "YXBwOnMzY3JldA",
+            "rt-SECRET-1",
+            "at-SECRET-2",
+            "rt-SECRET-3",
+        ] {
             assert!(!all.contains(secret), "{secret} leaked: {all}");
         }
         assert!(all.contains("Basic [hidden: 16 chars]"), "{all}");
@@ -451,7 +461,10 @@ mod tests {
             "{curl}"
         );
         assert!(curl.contains("--data-urlencode 'grant_type=refresh_token'"));
-        assert!(curl.contains("-X POST 'https://as.example/token'"), "{curl}");
+        assert!(
+            curl.contains("-X POST 'https://as.example/token'"),
+            "{curl}"
+        );
         let revealed = e.to_curl(true);
         assert!(revealed.contains("refresh_token=rt-SECRET-1"), "{revealed}");
         assert!(revealed.contains("Authorization: Basic YXBwOnMzY3JldA=="));

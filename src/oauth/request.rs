@@ -115,7 +115,9 @@ pub enum CallError {
         url: String,
         reason: String,
     },
-    #[error("{endpoint} ({url}): nothing answers on that port (connection refused); is the server running?")]
+    #[error(
+        "{endpoint} ({url}): nothing answers on that port (connection refused); is the server running?"
+    )]
     Refused { endpoint: Endpoint, url: String },
     #[error("{endpoint} ({url}): TLS failed: {reason}")]
     Tls {

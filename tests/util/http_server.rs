@@ -145,7 +145,12 @@ impl TestServer {
     }
 
     pub fn paths(&self) -> Vec<String> {
-        self.hits.lock().unwrap().iter().map(|r| r.path.clone()).collect()
+        self.hits
+            .lock()
+            .unwrap()
+            .iter()
+            .map(|r| r.path.clone())
+            .collect()
     }
 
     /// Every request seen, in order.

@@ -93,8 +93,14 @@ impl IntrospectRequest {
         if let Some(hint) = self.hint {
             form.push(("token_type_hint".into(), hint.as_str().into()));
         }
-        let received =
-            post_form(http, Endpoint::Introspection, &self.endpoint, &self.client, form).await?;
+        let received = post_form(
+            http,
+            Endpoint::Introspection,
+            &self.endpoint,
+            &self.client,
+            form,
+        )
+        .await?;
         let status = received.status;
         match judge(&received) {
             Err(e) => Err(received.fail(e).into()),

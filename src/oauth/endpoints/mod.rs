@@ -8,7 +8,7 @@ pub mod userinfo;
 
 pub use call::{ApiCall, ApiOutcome, ApiResponse};
 pub use introspect::{IntrospectRequest, Introspection};
-pub use revoke::{RetryAfter, RevokeRequest, Revocation};
+pub use revoke::{RetryAfter, Revocation, RevokeRequest};
 pub use userinfo::{Userinfo, UserinfoRequest};
 
 /// `token_type_hint` (RFC 7009 §2.1, RFC 7662 §2.1).

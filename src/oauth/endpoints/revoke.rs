@@ -60,8 +60,14 @@ impl RevokeRequest {
         if let Some(hint) = self.hint {
             form.push(("token_type_hint".into(), hint.as_str().into()));
         }
-        let received =
-            post_form(http, Endpoint::Revocation, &self.endpoint, &self.client, form).await?;
+        let received = post_form(
+            http,
+            Endpoint::Revocation,
+            &self.endpoint,
+            &self.client,
+            form,
+        )
+        .await?;
         let status = received.status;
         let outcome = |reply, received: crate::oauth::request::Received, warnings| Outcome {
             reply,

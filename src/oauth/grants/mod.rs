@@ -140,7 +140,9 @@ impl TokenResponse {
             access_token: access_token.into(),
             token_type,
             expires_in,
-            refresh_token: text("refresh_token").filter(|t| !t.is_empty()).map(Into::into),
+            refresh_token: text("refresh_token")
+                .filter(|t| !t.is_empty())
+                .map(Into::into),
             refresh_expires_in,
             id_token: text("id_token").filter(|t| !t.is_empty()).map(Into::into),
             scope: text("scope"),
@@ -280,7 +282,8 @@ mod tests {
         assert!(r.is_bearer() && w.is_empty());
         assert_eq!(r.expires_at(), Some(now + chrono::Duration::seconds(60)));
         assert!(!format!("{r:?}").contains("at-SECRET"));
-        let missing = TokenResponse::from_json(serde_json::json!({"token_type": "Bearer"}), now, &mut w);
+        let missing =
+            TokenResponse::from_json(serde_json::json!({"token_type": "Bearer"}), now, &mut w);
         assert_eq!(missing.unwrap_err(), "it has no access_token");
     }
 }
