@@ -374,6 +374,11 @@ async fn an_api_401_explains_itself_through_its_challenge() {
 async fn revoke_503_retry_after_and_introspection_inactive_are_answers() {
     let server = TestServer::start(|path| match path {
         "/revoke" => Serve::new(503, "text/html", "<html>busy</html>").header("Retry-After", "30"),
+        "/revoke-jwt" => Serve::new(
+            400,
+            "application/json",
+            json!({"error": "unsupported_token_type"}).to_string(),
+        ),
         _ => Serve::json(&json!({"active": false})),
     });
     let http = HttpClient::new();
@@ -392,6 +397,24 @@ async fn revoke_503_retry_after_and_introspection_inactive_are_answers() {
             retry_after: Some(RetryAfter::Seconds(30))
         })
     );
+    let refused = RevokeRequest {
+        endpoint: server.url("/revoke-jwt"),
+        client: client(),
+        token: "t".into(),
+        hint: None,
+    }
+    .send(&http)
+    .await
+    .unwrap();
+    let error = refused.error().expect("an OAuth error response");
+    assert_eq!(error.code, ErrorCode::UnsupportedTokenType);
+    assert!(
+        error
+            .advice()
+            .contains("cannot introspect or revoke this kind of token")
+    );
+    assert_eq!(refused.exit_status(), 1);
+    assert_eq!(revoked.exit_status(), 0);
     let inactive = IntrospectRequest {
         endpoint: server.url("/introspect"),
         client: client(),
@@ -437,4 +460,44 @@ async fn a_jwt_userinfo_is_returned_raw_and_a_bare_401_challenge_is_an_answer() 
         (ErrorCode::InvalidToken, 401)
     );
     assert_eq!(error.description.as_deref(), Some("expired"));
+}
+
+#[tokio::test]
+async fn a_host_that_does_not_resolve_and_a_tls_failure_are_named() {
+    let http = HttpClient::new().allow_http(true);
+    let result = ClientCredentialsRequest {
+        token_endpoint: "http://tokenscope-test.invalid/token".into(),
+        client: client(),
+        params: TokenParams::default(),
+    }
+    .send(&http)
+    .await;
+    let (error, _) = call_error(result);
+    assert!(matches!(error, CallError::Dns { .. }), "{error:?}");
+
+    // A plain-HTTP server spoken to over https: the handshake fails.
+    let server = TestServer::start(|_| Serve::json(&token_json()));
+    let result = ClientCredentialsRequest {
+        token_endpoint: server.url("/token").replace("http://", "https://"),
+        client: client(),
+        params: TokenParams::default(),
+    }
+    .send(&http)
+    .await;
+    let (error, _) = call_error(result);
+    assert!(matches!(error, CallError::Tls { .. }), "{error:?}");
+}
+
+#[tokio::test]
+async fn plain_http_to_another_host_is_refused_before_sending() {
+    let result = ClientCredentialsRequest {
+        token_endpoint: "http://as.example/token".into(),
+        client: client(),
+        params: TokenParams::default(),
+    }
+    .send(&HttpClient::new())
+    .await;
+    let (error, whole) = call_error(result);
+    assert!(matches!(error, CallError::BadUrl { .. }), "{error:?}");
+    assert!(whole.is_input() && whole.exchange().is_none());
 }

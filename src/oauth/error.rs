@@ -249,6 +249,13 @@ impl OAuthError {
         }
     }
 
+    /// The CLI's exit status (DESIGN.md): 2 for unusable input or configuration, 3 when the
+    /// network, TLS or the server failed or answered with something that is not OAuth.
+    #[must_use]
+    pub fn exit_status(&self) -> u8 {
+        if self.is_input() { 2 } else { 3 }
+    }
+
     /// The transport error, when that is what it is.
     #[must_use]
     pub fn call_error(&self) -> Option<&CallError> {

@@ -50,6 +50,16 @@ impl<T> Outcome<T> {
         }
     }
 
+    /// The CLI's exit status for it (DESIGN.md): 0 for what was asked, 1 when the server
+    /// said no. `active: false` and an accepted revocation are 0.
+    #[must_use]
+    pub fn exit_status(&self) -> u8 {
+        match self.reply {
+            Reply::Success(_) => 0,
+            Reply::Error(_) => 1,
+        }
+    }
+
     /// The HTTP status of the answer.
     #[must_use]
     pub fn http_status(&self) -> u16 {

@@ -53,6 +53,12 @@ pub struct ApiOutcome {
 }
 
 impl ApiOutcome {
+    /// The CLI's exit status (DESIGN.md): 0 on a 2xx, 1 on anything else the API answered.
+    #[must_use]
+    pub fn exit_status(&self) -> u8 {
+        if self.response.is_success() { 0 } else { 1 }
+    }
+
     /// Server clock minus local clock when more than 60 s apart.
     #[must_use]
     pub fn clock_skew_finding(&self) -> Option<i64> {
