@@ -41,6 +41,30 @@ const SECRET_HEADERS: &[&str] = &[
     "dpop",
 ];
 
+/// Which endpoint a call goes to; it names the endpoint in every message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Endpoint {
+    Token,
+    Introspection,
+    Revocation,
+    Userinfo,
+    /// Any API the user calls with a token (`call`).
+    Api,
+}
+
+impl fmt::Display for Endpoint {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Token => "the token endpoint",
+            Self::Introspection => "the introspection endpoint",
+            Self::Revocation => "the revocation endpoint",
+            Self::Userinfo => "the userinfo endpoint",
+            Self::Api => "the API",
+        })
+    }
+}
+
 /// One HTTP header as sent or received. The value is kept whole; `Exchange` masks it.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Header {
@@ -91,8 +115,8 @@ impl ExchangeResponse {
 /// A request and, when one came back, its response.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Exchange {
-    /// What was called, in words ("the token endpoint").
-    pub endpoint: String,
+    /// What was called.
+    pub endpoint: Endpoint,
     pub method: String,
     pub url: String,
     pub request_headers: Vec<Header>,
@@ -395,7 +419,7 @@ mod tests {
 
     fn token_exchange() -> Exchange {
         Exchange {
-            endpoint: "the token endpoint".into(),
+            endpoint: Endpoint::Token,
             method: "POST".into(),
             url: "https://as.example/token".into(),
             request_headers: vec![

@@ -12,3 +12,4 @@ pub mod http;
 pub mod outcome;
 pub mod request;
 pub mod warning;
+pub mod www_authenticate;

@@ -3,42 +3,18 @@
 //! each way it can go wrong a distinct `CallError` naming the endpoint, the HTTP status and
 //! what came back.
 
-use std::fmt;
 use std::time::Instant;
 
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 
+pub use super::exchange::Endpoint;
 use super::exchange::{Exchange, ExchangeResponse, Header};
 use super::http::{
     BodyKind, HttpClient, MAX_BODY_BYTES, body_kind, is_loopback, plain_reason, short,
 };
 use super::warning::Warning;
 use crate::sensitive::Sensitive;
-
-/// Which endpoint a call goes to; it names the endpoint in every message.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Endpoint {
-    Token,
-    Introspection,
-    Revocation,
-    Userinfo,
-    /// Any API the user calls with a token (`call`).
-    Api,
-}
-
-impl fmt::Display for Endpoint {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Self::Token => "the token endpoint",
-            Self::Introspection => "the introspection endpoint",
-            Self::Revocation => "the revocation endpoint",
-            Self::Userinfo => "the userinfo endpoint",
-            Self::Api => "the API",
-        })
-    }
-}
 
 /// A request as it will be sent. Header values and the body may hold secrets.
 #[derive(Debug, Clone)]
@@ -361,7 +337,7 @@ impl HttpClient {
             value: super::http::USER_AGENT.into(),
         });
         let mut exchange = Exchange {
-            endpoint: endpoint.to_string(),
+            endpoint,
             method: request.method.to_string(),
             url: request.url.clone(),
             request_headers: headers,

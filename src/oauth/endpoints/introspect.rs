@@ -118,7 +118,7 @@ impl IntrospectRequest {
                         warnings,
                     }),
                     Err(reason) => Err(OAuthError::Malformed {
-                        endpoint: Endpoint::Introspection.to_string(),
+                        endpoint: Endpoint::Introspection,
                         status,
                         what: "introspection response",
                         reason,

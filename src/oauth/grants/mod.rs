@@ -239,7 +239,7 @@ pub(crate) async fn request_token(
                     warnings,
                 }),
                 Err(reason) => Err(OAuthError::Malformed {
-                    endpoint: Endpoint::Token.to_string(),
+                    endpoint: Endpoint::Token,
                     status,
                     what: "token response",
                     reason,
