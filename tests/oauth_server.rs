@@ -10,6 +10,7 @@ use std::process::Command;
 use base64::Engine as _;
 use serde_json::Value;
 use tokenscope::oauth::client_auth::{AuthMethod, ClientAuth};
+use tokenscope::oauth::discovery::discover;
 use tokenscope::oauth::endpoints::TokenTypeHint;
 use tokenscope::oauth::endpoints::introspect::Introspection;
 use tokenscope::oauth::endpoints::{
@@ -44,8 +45,11 @@ async fn introspect(op: &oidc::OidcServer, client: ClientAuth, token: &Sensitive
 async fn client_credentials_then_introspect_revoke_and_introspect_again() {
     let op = oidc::OidcServer::start("a");
     let http = HttpClient::new();
+    // The endpoints come from discovery, as a profile gets them.
+    let metadata = discover(&http, &op.issuer).await.expect("discovery");
+    let endpoint = |e: Option<&str>| e.expect("advertised").to_string();
     let outcome = ClientCredentialsRequest {
-        token_endpoint: op.url("/token"),
+        token_endpoint: endpoint(metadata.token_endpoint()),
         client: basic("cc-client", "cc-secret"),
         params: TokenParams {
             scope: Some("api:read".into()),
@@ -68,6 +72,10 @@ async fn client_credentials_then_introspect_revoke_and_introspect_again() {
     let active = introspect(&op, basic("cc-client", "cc-secret"), &tokens.access_token).await;
     assert!(active.active);
     assert_eq!(active.client_id.as_deref(), Some("cc-client"));
+    assert_eq!(
+        metadata.introspection_endpoint(),
+        Some(op.url("/token/introspection").as_str())
+    );
     assert_eq!(active.aud, ["urn:tokenscope:opaque"]);
     assert_eq!(active.scope.as_deref(), Some("api:read"));
     assert!(active.exp.is_some());
@@ -80,7 +88,7 @@ async fn client_credentials_then_introspect_revoke_and_introspect_again() {
     assert!(introspect(&op, post, &tokens.access_token).await.active);
 
     let revoked = RevokeRequest {
-        endpoint: op.url("/token/revocation"),
+        endpoint: endpoint(metadata.revocation_endpoint()),
         client: basic("cc-client", "cc-secret"),
         token: tokens.access_token.clone(),
         hint: Some(TokenTypeHint::AccessToken),

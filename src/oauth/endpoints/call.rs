@@ -2,7 +2,7 @@
 //! the interesting case), with its `WWW-Authenticate` challenges parsed (RFC 6750 §3).
 
 use crate::oauth::error::{Challenge, ErrorResponse, OAuthError, parse_www_authenticate};
-use crate::oauth::exchange::Exchange;
+use crate::oauth::exchange::{Exchange, Header};
 use crate::oauth::http::HttpClient;
 use crate::oauth::request::{Endpoint, HttpRequest};
 use crate::oauth::warning::Warning;
@@ -25,6 +25,8 @@ pub struct ApiCall {
 #[derive(Debug, Clone)]
 pub struct ApiResponse {
     pub status: u16,
+    /// Every response header in order (values masked in `Debug`).
+    pub headers: Vec<Header>,
     pub content_type: String,
     /// At most 1 MiB; `body_capped` says whether there was more.
     pub body: Vec<u8>,
@@ -87,13 +89,14 @@ impl ApiCall {
             request.body = Some(body.as_str().into());
         }
         let received = http.send(request).await?;
-        let (body, body_capped, challenges) = match &received.exchange.response {
+        let (headers, body, body_capped, challenges) = match &received.exchange.response {
             Some(r) => (
+                r.headers.clone(),
                 r.body.clone(),
                 r.capped,
                 parse_www_authenticate(r.headers_named("www-authenticate")),
             ),
-            None => (Vec::new(), false, Vec::new()),
+            None => (Vec::new(), Vec::new(), false, Vec::new()),
         };
         let mut warnings = Vec::new();
         if body_capped {
@@ -103,6 +106,7 @@ impl ApiCall {
         }
         let api = ApiResponse {
             status: received.status,
+            headers,
             content_type: received.content_type.clone(),
             body,
             body_capped,
