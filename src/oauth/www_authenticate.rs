@@ -249,4 +249,14 @@ mod tests {
         }
         assert_eq!(parse_www_authenticate(["€ Bearer"])[0].scheme, "Bearer");
     }
+
+    proptest::proptest! {
+        #[test]
+        fn any_header_value_parses_without_panicking(value in "[ -~\\t€]{0,80}") {
+            let challenges = parse_www_authenticate([value.as_str()]);
+            // Every challenge has a scheme; there are never more than the input has bytes.
+            proptest::prop_assert!(challenges.len() <= value.len());
+            proptest::prop_assert!(challenges.iter().all(|c| !c.scheme.is_empty()));
+        }
+    }
 }
