@@ -501,3 +501,52 @@ async fn plain_http_to_another_host_is_refused_before_sending() {
     assert!(matches!(error, CallError::BadUrl { .. }), "{error:?}");
     assert!(whole.is_input() && whole.exchange().is_none());
 }
+
+#[tokio::test]
+async fn every_exchange_reaches_the_log_failures_and_discovery_included() {
+    use std::sync::{Arc, Mutex};
+    use tokenscope::oauth::exchange::{Endpoint, Exchange};
+    use tokenscope::oauth::http::ExchangeLog;
+
+    let server = TestServer::start(|path| match path {
+        "/token" => Serve::json(&token_json()),
+        "/html" => Serve::new(200, "application/json", "<html><title>WAF</title></html>"),
+        _ => Serve::json(&json!({"issuer": "x"})),
+    });
+    let logged: Arc<Mutex<Vec<Exchange>>> = Arc::default();
+    let sink = logged.clone();
+    let http = HttpClient::new().with_log(ExchangeLog::new(move |e| {
+        sink.lock().unwrap().push(e.clone());
+    }));
+    let fetched = fetch_with(&http, &server).await.unwrap();
+    assert!(fetched.success().is_some());
+    let failed = ClientCredentialsRequest {
+        token_endpoint: server.url("/html"),
+        client: client(),
+        params: TokenParams::default(),
+    }
+    .send(&http)
+    .await;
+    assert!(failed.is_err());
+    http.get_json(&server.url("/.well-known/openid-configuration"))
+        .await
+        .unwrap();
+    let logged = logged.lock().unwrap();
+    let seen: Vec<(Endpoint, Option<u16>)> =
+        logged.iter().map(|e| (e.endpoint, e.status())).collect();
+    assert_eq!(
+        seen,
+        [
+            (Endpoint::Token, Some(200)),
+            (Endpoint::Token, Some(200)),
+            (Endpoint::Discovery, Some(200))
+        ]
+    );
+    assert!(logged[1].response_body_text(false).unwrap().contains("WAF"));
+    assert!(
+        logged[2]
+            .response_body_text(false)
+            .unwrap()
+            .contains("issuer")
+    );
+}

@@ -7,6 +7,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
+use super::exchange::Endpoint;
 use super::http::{HttpClient, HttpError};
 use crate::jose::{self, Key, KeyError, KeySource, VerifyOptions};
 use crate::token::compare::difference_in;
@@ -245,6 +246,14 @@ impl KeyResolver {
         }
     }
 
+    /// Fetch with `http` (its timeout, `allow_http` and exchange log) instead of a default
+    /// client.
+    #[must_use]
+    pub fn with_http(mut self, http: HttpClient) -> Self {
+        self.http = http;
+        self
+    }
+
     /// Also try keys embedded in the token header (shown as proving nothing).
     #[must_use]
     pub fn use_embedded_key(mut self, yes: bool) -> Self {
@@ -397,7 +406,7 @@ impl KeyResolver {
                 return Ok(cached.keys);
             }
         }
-        let response = self.http.get_json(url).await?;
+        let response = self.http.get_json_as(Endpoint::Jwks, url).await?;
         let keys = jose::keys::from_jwks(&response.value, &format!("JWKS at {url}")).map_err(
             |source| DiscoveryError::Jwks {
                 url: url.to_string(),

@@ -51,6 +51,10 @@ pub enum Endpoint {
     Userinfo,
     /// Any API the user calls with a token (`call`).
     Api,
+    /// An OIDC discovery or RFC 8414 metadata document.
+    Discovery,
+    /// A JWKS (the server's public keys).
+    Jwks,
 }
 
 impl fmt::Display for Endpoint {
@@ -61,6 +65,8 @@ impl fmt::Display for Endpoint {
             Self::Revocation => "the revocation endpoint",
             Self::Userinfo => "the userinfo endpoint",
             Self::Api => "the API",
+            Self::Discovery => "the discovery document",
+            Self::Jwks => "the JWKS",
         })
     }
 }

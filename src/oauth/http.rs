@@ -2,9 +2,13 @@
 //! redirect policy, and errors that name the URL, the status and what the server said.
 //! `send` records every OAuth call as an `Exchange`, also when it fails after a response.
 
-use std::time::Duration;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 
+use chrono::Utc;
 use reqwest::redirect;
+
+use super::exchange::{Exchange, ExchangeResponse, Header};
 use serde_json::Value;
 
 pub use super::request::{CallError, Endpoint, Failed, HttpRequest, JsonBody, Received};
@@ -91,6 +95,29 @@ pub struct HttpClient {
     pub(super) direct: reqwest::Client,
     pub(super) timeout: Duration,
     pub(super) allow_http: bool,
+    pub(super) log: Option<ExchangeLog>,
+}
+
+/// Where every exchange goes as it completes (the window's exchange log, the CLI's `-v`):
+/// OAuth calls, discovery and JWKS fetches alike, failures included. In memory only.
+#[derive(Clone)]
+pub struct ExchangeLog(Arc<dyn Fn(&Exchange) + Send + Sync>);
+
+impl ExchangeLog {
+    /// A log that hands each exchange to `sink`.
+    pub fn new(sink: impl Fn(&Exchange) + Send + Sync + 'static) -> Self {
+        Self(Arc::new(sink))
+    }
+
+    pub(super) fn record(&self, exchange: &Exchange) {
+        (self.0)(exchange);
+    }
+}
+
+impl std::fmt::Debug for ExchangeLog {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ExchangeLog")
+    }
 }
 
 impl Default for HttpClient {
@@ -135,7 +162,15 @@ impl HttpClient {
             direct,
             timeout: TOTAL_TIMEOUT,
             allow_http: false,
+            log: None,
         }
+    }
+
+    /// The same client, reporting every exchange to `log`.
+    #[must_use]
+    pub fn with_log(mut self, log: ExchangeLog) -> Self {
+        self.log = Some(log);
+        self
     }
 
     /// The same client with another total time per call (body included).
@@ -178,15 +213,56 @@ impl HttpClient {
     }
 
     /// GET a JSON document: 2xx with a JSON body, or an error that says what came instead.
+    /// Recorded in the exchange log as a discovery fetch.
     pub async fn get_json(&self, url: &str) -> Result<JsonResponse, HttpError> {
+        self.get_json_as(Endpoint::Discovery, url).await
+    }
+
+    /// `get_json` for `endpoint` (discovery or JWKS), which names it in the exchange log.
+    /// Unlike OAuth calls, a few same-origin https redirects are followed: no credentials.
+    pub async fn get_json_as(
+        &self,
+        endpoint: Endpoint,
+        url: &str,
+    ) -> Result<JsonResponse, HttpError> {
+        let started_at = Utc::now();
+        let clock = Instant::now();
+        let mut seen = None;
+        let result = self.get_json_recording(url, &mut seen).await;
+        if let Some(log) = &self.log {
+            log.record(&Exchange {
+                endpoint,
+                method: "GET".into(),
+                url: url.to_string(),
+                request_headers: vec![
+                    Header {
+                        name: "Accept".into(),
+                        value: JSON_DOCUMENT_TYPES.into(),
+                    },
+                    Header {
+                        name: "User-Agent".into(),
+                        value: USER_AGENT.into(),
+                    },
+                ],
+                request_body: None,
+                started_at,
+                duration: clock.elapsed(),
+                response: seen,
+            });
+        }
+        result
+    }
+
+    async fn get_json_recording(
+        &self,
+        url: &str,
+        seen: &mut Option<ExchangeResponse>,
+    ) -> Result<JsonResponse, HttpError> {
         let parsed = Self::check_url(url)?;
         let response = self
             .client
             .get(parsed)
-            .header(
-                reqwest::header::ACCEPT,
-                "application/json, application/jwk-set+json",
-            )
+            .header(reqwest::header::ACCEPT, JSON_DOCUMENT_TYPES)
             .timeout(self.timeout)
             .send()
             .await
@@ -198,7 +274,35 @@ impl HttpClient {
             .and_then(|v| v.to_str().ok())
             .unwrap_or("")
             .to_ascii_lowercase();
-        let body = read_capped(url, response, self.timeout).await?;
+        let headers: Vec<Header> = response
+            .headers()
+            .iter()
+            .map(|(n, v)| Header {
+                name: n.as_str().to_string(),
+                value: String::from_utf8_lossy(v.as_bytes()).into_owned().into(),
+            })
+            .collect();
+        let server_date = response
+            .headers()
+            .get(reqwest::header::DATE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|d| chrono::DateTime::parse_from_rfc2822(d).ok())
+            .map(|d| d.with_timezone(&Utc));
+        *seen = Some(ExchangeResponse {
+            status,
+            headers,
+            body: Vec::new(),
+            capped: false,
+            server_date,
+        });
+        let body = read_capped(url, response, self.timeout).await;
+        if let (Some(seen), Err(HttpError::TooLarge { .. })) = (seen.as_mut(), &body) {
+            seen.capped = true;
+        }
+        let body = body?;
+        if let Some(seen) = seen.as_mut() {
+            seen.body.clone_from(&body);
+        }
         let kind = body_kind(&content_type, &body);
         if !(200..300).contains(&status) {
             return Err(HttpError::Status {
@@ -237,6 +341,8 @@ pub(super) fn is_loopback(url: &reqwest::Url) -> bool {
         None => false,
     }
 }
+
+const JSON_DOCUMENT_TYPES: &str = "application/json, application/jwk-set+json";
 
 pub(super) const USER_AGENT: &str = concat!("tokenscope/", env!("CARGO_PKG_VERSION"));
 

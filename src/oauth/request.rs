@@ -308,6 +308,21 @@ impl HttpClient {
     /// A 3xx, a body over the cap (except for `Endpoint::Api`, which keeps the start), a
     /// timeout or a cut connection fail with the exchange attached.
     pub async fn send(&self, request: HttpRequest) -> Result<Received, Failed> {
+        let result = self.send_unlogged(request).await;
+        if let Some(log) = &self.log {
+            match &result {
+                Ok(received) => log.record(&received.exchange),
+                Err(Failed {
+                    exchange: Some(exchange),
+                    ..
+                }) => log.record(exchange),
+                Err(_) => {}
+            }
+        }
+        result
+    }
+
+    async fn send_unlogged(&self, request: HttpRequest) -> Result<Received, Failed> {
         let endpoint = request.endpoint;
         let url = self.check_call_url(endpoint, &request.url)?;
         let mut builder = self
