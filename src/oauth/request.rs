@@ -8,6 +8,7 @@ use std::time::Instant;
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 
+use super::client_auth::{ClientAuth, ClientAuthError};
 pub use super::exchange::Endpoint;
 use super::exchange::{Exchange, ExchangeResponse, Header};
 use super::http::{
@@ -43,6 +44,22 @@ impl HttpRequest {
         }
         .header("Content-Type", "application/x-www-form-urlencoded")
         .header("Accept", "application/json")
+    }
+
+    /// A form POST to the token, introspection or revocation endpoint, with the client's
+    /// credentials in the one place its auth method puts them.
+    pub fn authenticated_form(
+        endpoint: Endpoint,
+        url: &str,
+        client: &ClientAuth,
+        mut form: Vec<(String, Sensitive)>,
+    ) -> Result<Self, ClientAuthError> {
+        let authorization = client.apply(&mut form)?;
+        let request = Self::form(endpoint, url, &form);
+        Ok(match authorization {
+            Some(value) => request.header("Authorization", value),
+            None => request,
+        })
     }
 
     /// A GET with no body.

@@ -6,10 +6,9 @@ use serde_json::Value;
 use super::TokenTypeHint;
 use crate::oauth::client_auth::ClientAuth;
 use crate::oauth::error::OAuthError;
-use crate::oauth::grants::post_form;
 use crate::oauth::http::HttpClient;
 use crate::oauth::outcome::{Judged, Outcome, Reply, judge};
-use crate::oauth::request::Endpoint;
+use crate::oauth::request::{Endpoint, HttpRequest};
 use crate::oauth::warning::Warning;
 use crate::sensitive::Sensitive;
 
@@ -93,14 +92,13 @@ impl IntrospectRequest {
         if let Some(hint) = self.hint {
             form.push(("token_type_hint".into(), hint.as_str().into()));
         }
-        let received = post_form(
-            http,
+        let request = HttpRequest::authenticated_form(
             Endpoint::Introspection,
             &self.endpoint,
             &self.client,
             form,
-        )
-        .await?;
+        )?;
+        let received = http.send(request).await?;
         let status = received.status;
         match judge(&received) {
             Err(e) => Err(received.fail(e).into()),

@@ -20,6 +20,16 @@ pub enum TokenTypeHint {
 }
 
 impl TokenTypeHint {
+    /// From the wire form (`access_token`, `refresh_token`).
+    #[must_use]
+    pub fn parse(hint: &str) -> Option<Self> {
+        match hint {
+            "access_token" => Some(Self::AccessToken),
+            "refresh_token" => Some(Self::RefreshToken),
+            _ => None,
+        }
+    }
+
     /// The wire form.
     #[must_use]
     pub fn as_str(self) -> &'static str {

@@ -6,10 +6,9 @@ use chrono::{DateTime, Utc};
 use super::TokenTypeHint;
 use crate::oauth::client_auth::ClientAuth;
 use crate::oauth::error::{ErrorResponse, OAuthError};
-use crate::oauth::grants::post_form;
 use crate::oauth::http::HttpClient;
 use crate::oauth::outcome::{Judged, Outcome, Reply, judge};
-use crate::oauth::request::Endpoint;
+use crate::oauth::request::{Endpoint, HttpRequest};
 use crate::sensitive::Sensitive;
 
 /// A revocation request, authenticated as the profile's client.
@@ -60,14 +59,13 @@ impl RevokeRequest {
         if let Some(hint) = self.hint {
             form.push(("token_type_hint".into(), hint.as_str().into()));
         }
-        let received = post_form(
-            http,
+        let request = HttpRequest::authenticated_form(
             Endpoint::Revocation,
             &self.endpoint,
             &self.client,
             form,
-        )
-        .await?;
+        )?;
+        let received = http.send(request).await?;
         let status = received.status;
         let outcome = |reply, received: crate::oauth::request::Received, warnings| Outcome {
             reply,

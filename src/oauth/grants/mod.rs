@@ -193,23 +193,6 @@ fn seconds(value: Option<&Value>, warnings: &mut Vec<Warning>) -> Option<u64> {
     }
 }
 
-/// POSTs `form` with the client's credentials to `url` (the token, introspection or
-/// revocation endpoint).
-pub(crate) async fn post_form(
-    http: &HttpClient,
-    endpoint: Endpoint,
-    url: &str,
-    client: &ClientAuth,
-    mut form: Vec<(String, Sensitive)>,
-) -> Result<super::request::Received, OAuthError> {
-    let authorization = client.apply(&mut form)?;
-    let mut request = HttpRequest::form(endpoint, url, &form);
-    if let Some(value) = authorization {
-        request = request.header("Authorization", value);
-    }
-    Ok(http.send(request).await?)
-}
-
 /// Sends a token request and reads the answer.
 pub(crate) async fn request_token(
     http: &HttpClient,
@@ -217,7 +200,8 @@ pub(crate) async fn request_token(
     client: &ClientAuth,
     form: Vec<(String, Sensitive)>,
 ) -> Result<Outcome<TokenResponse>, OAuthError> {
-    let received = post_form(http, Endpoint::Token, token_endpoint, client, form).await?;
+    let request = HttpRequest::authenticated_form(Endpoint::Token, token_endpoint, client, form)?;
+    let received = http.send(request).await?;
     let judged = match judge(&received) {
         Ok(j) => j,
         Err(e) => return Err(received.fail(e).into()),
