@@ -150,7 +150,11 @@ async fn the_password_grant_gives_a_token_that_userinfo_accepts() {
 }
 
 /// A refresh token from the authorization code flow: drive.js plays the browser and the user.
-async fn code_flow_refresh_token(op: &oidc::OidcServer) -> (Sensitive, Sensitive) {
+async fn code_flow_refresh_token(
+    op: &oidc::OidcServer,
+    client_id: &str,
+    secret: Option<&str>,
+) -> (Sensitive, Sensitive) {
     let verifier = format!("tokenscope-test-verifier-{:032}", std::process::id());
     let digest = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, verifier.as_bytes());
     let challenge = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(digest.as_ref());
@@ -158,7 +162,7 @@ async fn code_flow_refresh_token(op: &oidc::OidcServer) -> (Sensitive, Sensitive
     let url = url::Url::parse_with_params(
         &op.url("/auth"),
         &[
-            ("client_id", "app-client"),
+            ("client_id", client_id),
             ("response_type", "code"),
             ("redirect_uri", redirect_uri),
             ("scope", "openid profile email"),
@@ -185,21 +189,18 @@ async fn code_flow_refresh_token(op: &oidc::OidcServer) -> (Sensitive, Sensitive
         .find(|(k, _)| k == "code")
         .map(|(_, v)| v.into_owned())
         .expect("a code");
-    let response: Value = reqwest::Client::new()
-        .post(op.url("/token"))
-        .basic_auth("app-client", Some("app-secret"))
-        .form(&[
-            ("grant_type", "authorization_code"),
-            ("code", code.as_str()),
-            ("redirect_uri", redirect_uri),
-            ("code_verifier", verifier.as_str()),
-        ])
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let mut form = vec![
+        ("grant_type", "authorization_code"),
+        ("code", code.as_str()),
+        ("redirect_uri", redirect_uri),
+        ("code_verifier", verifier.as_str()),
+    ];
+    let mut post = reqwest::Client::new().post(op.url("/token"));
+    match secret {
+        Some(secret) => post = post.basic_auth(client_id, Some(secret)),
+        None => form.push(("client_id", client_id)),
+    }
+    let response: Value = post.form(&form).send().await.unwrap().json().await.unwrap();
     let text = |k: &str| Sensitive::from(response[k].as_str().unwrap_or_else(|| panic!("{k}")));
     (text("access_token"), text("refresh_token"))
 }
@@ -208,7 +209,8 @@ async fn code_flow_refresh_token(op: &oidc::OidcServer) -> (Sensitive, Sensitive
 async fn a_rotated_refresh_token_replaces_the_old_one_which_is_then_refused() {
     let op = oidc::OidcServer::start("a");
     let http = HttpClient::new();
-    let (access_token, first) = code_flow_refresh_token(&op).await;
+    let (access_token, first) =
+        code_flow_refresh_token(&op, "app-client", Some("app-secret")).await;
 
     let info = UserinfoRequest {
         endpoint: op.url("/me"),
@@ -245,4 +247,32 @@ async fn a_rotated_refresh_token_replaces_the_old_one_which_is_then_refused() {
         !body.contains(&*first) && body.contains("grant_type=refresh_token"),
         "{body}"
     );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_public_client_refreshes_with_its_client_id_alone() {
+    let op = oidc::OidcServer::start("a");
+    let (_, first) = code_flow_refresh_token(&op, "public-client", None).await;
+    let outcome = RefreshRequest {
+        token_endpoint: op.url("/token"),
+        client: ClientAuth::public("public-client"),
+        refresh_token: first.clone(),
+        params: TokenParams::default(),
+    }
+    .send(&HttpClient::new())
+    .await
+    .expect("answered");
+    let refreshed = outcome.success().expect("refreshed");
+    assert!(refreshed.rotated.as_ref().is_some_and(|r| *r != first));
+    let exchange = &outcome.exchange;
+    assert!(
+        exchange
+            .request_headers
+            .iter()
+            .all(|h| !h.name.eq_ignore_ascii_case("authorization")),
+        "no Basic header for a public client"
+    );
+    let body = exchange.request_body_text(false).unwrap();
+    assert!(body.contains("client_id=public-client"), "{body}");
+    assert!(!body.contains("client_secret"), "{body}");
 }
