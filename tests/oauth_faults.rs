@@ -550,3 +550,22 @@ async fn every_exchange_reaches_the_log_failures_and_discovery_included() {
             .contains("issuer")
     );
 }
+
+#[tokio::test]
+async fn a_form_encoded_token_answer_is_not_json_and_its_token_stays_out_of_the_message() {
+    let server = TestServer::start(|_| {
+        Serve::new(
+            200,
+            "text/plain",
+            "access_token=gho_SECRET123&token_type=bearer",
+        )
+    });
+    let (error, whole) = call_error(fetch(&server).await);
+    assert!(
+        matches!(error, CallError::NotJson { status: 200, .. }),
+        "{error:?}"
+    );
+    let message = format!("{error} {whole:?}");
+    assert!(!message.contains("gho_SECRET123"), "{message}");
+    assert!(message.contains("token_type=bearer"), "{message}");
+}

@@ -354,8 +354,24 @@ fn mask_text_body(text: &str) -> String {
             mask_json(&mut value);
             serde_json::to_string_pretty(&value).unwrap_or_else(|_| text.to_string())
         }
+        // Some token endpoints answer form-encoded (GitHub without Accept: JSON).
+        _ if looks_like_secret_form(text) => mask_form(text.trim()),
         _ => text.to_string(),
     }
+}
+
+fn looks_like_secret_form(text: &str) -> bool {
+    let text = text.trim();
+    !text.is_empty()
+        && !text.contains(char::is_whitespace)
+        && url::form_urlencoded::parse(text.as_bytes()).any(|(name, _)| is_secret_field(&name))
+}
+
+/// A body's text with tokens and secrets masked (JSON members or form fields), for error
+/// messages, which are printed and logged: they never carry a token.
+#[must_use]
+pub fn redact_body_text(text: &str) -> String {
+    mask_text_body(text)
 }
 
 fn mask_json(value: &mut Value) {
@@ -509,6 +525,16 @@ mod tests {
         close.response.as_mut().unwrap().server_date = Some(close.started_at);
         assert_eq!(close.clock_skew_finding(), None);
         assert_eq!(close.clock_skew_seconds(), Some(0));
+    }
+
+    #[test]
+    fn a_form_encoded_token_response_is_masked_too() {
+        let masked = redact_body_text("access_token=gho_SECRET&token_type=bearer&scope=repo\n");
+        assert_eq!(
+            masked,
+            "access_token=[hidden: 10 chars]&token_type=bearer&scope=repo"
+        );
+        assert_eq!(redact_body_text("just some text"), "just some text");
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! asked for, or an OAuth error response), the exchange, and what was tolerated on the way.
 
 use super::error::{ErrorResponse, parse_www_authenticate};
-use super::exchange::Exchange;
+use super::exchange::{Exchange, redact_body_text};
 use super::request::{CallError, JsonBody, Received};
 use super::warning::Warning;
 
@@ -112,7 +112,9 @@ pub(crate) fn judge(received: &Received) -> Result<Judged, CallError> {
         return Err(CallError::Status {
             endpoint: received.endpoint,
             status,
-            excerpt: super::http::excerpt(received.body()),
+            excerpt: super::http::excerpt(
+                redact_body_text(&String::from_utf8_lossy(received.body())).as_bytes(),
+            ),
         });
     }
     Ok(Judged::Body(body))

@@ -10,7 +10,7 @@ use serde_json::Value;
 
 use super::client_auth::{ClientAuth, ClientAuthError};
 pub use super::exchange::Endpoint;
-use super::exchange::{Exchange, ExchangeResponse, Header};
+use super::exchange::{Exchange, ExchangeResponse, Header, redact_body_text};
 use super::http::{
     BodyKind, HttpClient, MAX_BODY_BYTES, body_kind, is_loopback, plain_reason, short,
 };
@@ -292,7 +292,7 @@ impl Received {
             Err(_) => Err(CallError::NotJson {
                 endpoint,
                 status,
-                excerpt: short(&String::from_utf8_lossy(body)),
+                excerpt: short(&redact_body_text(&String::from_utf8_lossy(body))),
             }),
         }
     }
