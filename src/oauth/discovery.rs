@@ -7,6 +7,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
+use super::exchange::Endpoint;
 use super::http::{HttpClient, HttpError};
 use crate::jose::{self, Key, KeyError, KeySource, VerifyOptions};
 use crate::token::compare::difference_in;
@@ -137,6 +138,61 @@ pub async fn discover(http: &HttpClient, issuer: &str) -> Result<Metadata, Disco
     })
 }
 
+impl Metadata {
+    /// A string member of the document (an endpoint URL, usually).
+    #[must_use]
+    pub fn member(&self, name: &str) -> Option<&str> {
+        self.document.get(name).and_then(Value::as_str)
+    }
+
+    /// A list-of-strings member (`grant_types_supported`, `scopes_supported` …); empty when
+    /// absent.
+    #[must_use]
+    pub fn list(&self, name: &str) -> Vec<&str> {
+        self.document
+            .get(name)
+            .and_then(Value::as_array)
+            .map(|a| a.iter().filter_map(Value::as_str).collect())
+            .unwrap_or_default()
+    }
+
+    /// `token_endpoint`.
+    #[must_use]
+    pub fn token_endpoint(&self) -> Option<&str> {
+        self.member("token_endpoint")
+    }
+
+    /// `introspection_endpoint` (RFC 7662; Entra ID has none).
+    #[must_use]
+    pub fn introspection_endpoint(&self) -> Option<&str> {
+        self.member("introspection_endpoint")
+    }
+
+    /// `revocation_endpoint` (RFC 7009).
+    #[must_use]
+    pub fn revocation_endpoint(&self) -> Option<&str> {
+        self.member("revocation_endpoint")
+    }
+
+    /// `userinfo_endpoint` (OIDC).
+    #[must_use]
+    pub fn userinfo_endpoint(&self) -> Option<&str> {
+        self.member("userinfo_endpoint")
+    }
+
+    /// `authorization_endpoint`.
+    #[must_use]
+    pub fn authorization_endpoint(&self) -> Option<&str> {
+        self.member("authorization_endpoint")
+    }
+
+    /// `device_authorization_endpoint` (RFC 8628).
+    #[must_use]
+    pub fn device_authorization_endpoint(&self) -> Option<&str> {
+        self.member("device_authorization_endpoint")
+    }
+}
+
 /// RFC 8414 §3.1: the well-known segment goes between the host and the issuer's path.
 fn rfc8414_url(issuer: &str) -> String {
     match reqwest::Url::parse(issuer) {
@@ -188,6 +244,14 @@ impl KeyResolver {
             metadata: Mutex::new(HashMap::new()),
             options: VerifyOptions::default(),
         }
+    }
+
+    /// Fetch with `http` (its timeout, `allow_http` and exchange log) instead of a default
+    /// client.
+    #[must_use]
+    pub fn with_http(mut self, http: HttpClient) -> Self {
+        self.http = http;
+        self
     }
 
     /// Also try keys embedded in the token header (shown as proving nothing).
@@ -342,7 +406,7 @@ impl KeyResolver {
                 return Ok(cached.keys);
             }
         }
-        let response = self.http.get_json(url).await?;
+        let response = self.http.get_json_as(Endpoint::Jwks, url).await?;
         let keys = jose::keys::from_jwks(&response.value, &format!("JWKS at {url}")).map_err(
             |source| DiscoveryError::Jwks {
                 url: url.to_string(),
@@ -384,7 +448,31 @@ fn with_http_notice(mut verdict: SignatureVerdict, jwks_uri: &str) -> SignatureV
 
 #[cfg(test)]
 mod tests {
-    use super::rfc8414_url;
+    use super::{Metadata, rfc8414_url};
+
+    #[test]
+    fn metadata_names_the_endpoints_it_advertises() {
+        let m = Metadata {
+            issuer: "https://as.example".into(),
+            jwks_uri: None,
+            url: "https://as.example/.well-known/openid-configuration".into(),
+            document: serde_json::json!({
+                "token_endpoint": "https://as.example/token",
+                "revocation_endpoint": "https://as.example/revoke",
+                "grant_types_supported": ["client_credentials", 7, "refresh_token"],
+                "introspection_endpoint": 42
+            }),
+        };
+        assert_eq!(m.token_endpoint(), Some("https://as.example/token"));
+        assert_eq!(m.revocation_endpoint(), Some("https://as.example/revoke"));
+        assert_eq!(m.introspection_endpoint(), None, "not a string");
+        assert_eq!(m.userinfo_endpoint(), None);
+        assert_eq!(
+            m.list("grant_types_supported"),
+            ["client_credentials", "refresh_token"]
+        );
+        assert!(m.list("scopes_supported").is_empty());
+    }
 
     #[test]
     fn rfc8414_inserts_well_known_before_the_path() {

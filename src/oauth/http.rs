@@ -1,15 +1,23 @@
 //! One HTTP client for every call to an authorization server: timeouts, a body cap, a strict
 //! redirect policy, and errors that name the URL, the status and what the server said.
+//! `send` records every OAuth call as an `Exchange`, also when it fails after a response.
 
-use std::time::Duration;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 
+use chrono::Utc;
 use reqwest::redirect;
+
+use super::exchange::{Exchange, ExchangeResponse, Header};
 use serde_json::Value;
+
+pub use super::request::{CallError, Endpoint, Failed, HttpRequest, JsonBody, Received};
 
 /// Largest response body accepted (discovery documents and JWKS are a few KiB).
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
-const TOTAL_TIMEOUT: Duration = Duration::from_secs(30);
+/// The default total time for one call, body included (DESIGN.md: 30 s, `--timeout`).
+pub const TOTAL_TIMEOUT: Duration = Duration::from_secs(30);
 const MAX_REDIRECTS: usize = 3;
 
 /// What a response body looked like, for error messages and `--json`.
@@ -81,7 +89,35 @@ pub struct JsonResponse {
 /// The shared client. Cloning is cheap (reqwest's client is reference-counted).
 #[derive(Debug, Clone)]
 pub struct HttpClient {
+    /// For discovery and JWKS: follows a few same-origin https redirects.
     client: reqwest::Client,
+    /// For OAuth calls: never follows a redirect (credentials must not travel on).
+    pub(super) direct: reqwest::Client,
+    pub(super) timeout: Duration,
+    pub(super) allow_http: bool,
+    pub(super) log: Option<ExchangeLog>,
+}
+
+/// Where every exchange goes as it completes (the window's exchange log, the CLI's `-v`):
+/// OAuth calls, discovery and JWKS fetches alike, failures included. In memory only.
+#[derive(Clone)]
+pub struct ExchangeLog(Arc<dyn Fn(&Exchange) + Send + Sync>);
+
+impl ExchangeLog {
+    /// A log that hands each exchange to `sink`.
+    pub fn new(sink: impl Fn(&Exchange) + Send + Sync + 'static) -> Self {
+        Self(Arc::new(sink))
+    }
+
+    pub(super) fn record(&self, exchange: &Exchange) {
+        (self.0)(exchange);
+    }
+}
+
+impl std::fmt::Debug for ExchangeLog {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ExchangeLog")
+    }
 }
 
 impl Default for HttpClient {
@@ -112,10 +148,49 @@ impl HttpClient {
             .connect_timeout(CONNECT_TIMEOUT)
             .timeout(TOTAL_TIMEOUT)
             .redirect(policy)
-            .user_agent(concat!("tokenscope/", env!("CARGO_PKG_VERSION")))
+            .user_agent(USER_AGENT)
             .build()
             .unwrap_or_default();
-        Self { client }
+        let direct = reqwest::Client::builder()
+            .connect_timeout(CONNECT_TIMEOUT)
+            .redirect(redirect::Policy::none())
+            .user_agent(USER_AGENT)
+            .build()
+            .unwrap_or_default();
+        Self {
+            client,
+            direct,
+            timeout: TOTAL_TIMEOUT,
+            allow_http: false,
+            log: None,
+        }
+    }
+
+    /// The same client, reporting every exchange to `log`.
+    #[must_use]
+    pub fn with_log(mut self, log: ExchangeLog) -> Self {
+        self.log = Some(log);
+        self
+    }
+
+    /// The same client with another total time per call (body included).
+    #[must_use]
+    pub fn with_timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// The same client, accepting plain http:// to any host (a profile's `allow_http`).
+    #[must_use]
+    pub fn allow_http(mut self, yes: bool) -> Self {
+        self.allow_http = yes;
+        self
+    }
+
+    /// The total time allowed per call.
+    #[must_use]
+    pub fn timeout(&self) -> Duration {
+        self.timeout
     }
 
     /// Checks the URL is https, or http on a loopback host.
@@ -138,18 +213,60 @@ impl HttpClient {
     }
 
     /// GET a JSON document: 2xx with a JSON body, or an error that says what came instead.
+    /// Recorded in the exchange log as a discovery fetch.
     pub async fn get_json(&self, url: &str) -> Result<JsonResponse, HttpError> {
+        self.get_json_as(Endpoint::Discovery, url).await
+    }
+
+    /// `get_json` for `endpoint` (discovery or JWKS), which names it in the exchange log.
+    /// Unlike OAuth calls, a few same-origin https redirects are followed: no credentials.
+    pub async fn get_json_as(
+        &self,
+        endpoint: Endpoint,
+        url: &str,
+    ) -> Result<JsonResponse, HttpError> {
+        let started_at = Utc::now();
+        let clock = Instant::now();
+        let mut seen = None;
+        let result = self.get_json_recording(url, &mut seen).await;
+        if let Some(log) = &self.log {
+            log.record(&Exchange {
+                endpoint,
+                method: "GET".into(),
+                url: url.to_string(),
+                request_headers: vec![
+                    Header {
+                        name: "Accept".into(),
+                        value: JSON_DOCUMENT_TYPES.into(),
+                    },
+                    Header {
+                        name: "User-Agent".into(),
+                        value: USER_AGENT.into(),
+                    },
+                ],
+                request_body: None,
+                started_at,
+                duration: clock.elapsed(),
+                response: seen,
+            });
+        }
+        result
+    }
+
+    async fn get_json_recording(
+        &self,
+        url: &str,
+        seen: &mut Option<ExchangeResponse>,
+    ) -> Result<JsonResponse, HttpError> {
         let parsed = Self::check_url(url)?;
         let response = self
             .client
             .get(parsed)
-            .header(
-                reqwest::header::ACCEPT,
-                "application/json, application/jwk-set+json",
-            )
+            .header(reqwest::header::ACCEPT, JSON_DOCUMENT_TYPES)
+            .timeout(self.timeout)
             .send()
             .await
-            .map_err(|e| classify(url, &e))?;
+            .map_err(|e| classify(url, &e, self.timeout))?;
         let status = response.status().as_u16();
         let content_type = response
             .headers()
@@ -157,7 +274,35 @@ impl HttpClient {
             .and_then(|v| v.to_str().ok())
             .unwrap_or("")
             .to_ascii_lowercase();
-        let body = read_capped(url, response).await?;
+        let headers: Vec<Header> = response
+            .headers()
+            .iter()
+            .map(|(n, v)| Header {
+                name: n.as_str().to_string(),
+                value: String::from_utf8_lossy(v.as_bytes()).into_owned().into(),
+            })
+            .collect();
+        let server_date = response
+            .headers()
+            .get(reqwest::header::DATE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|d| chrono::DateTime::parse_from_rfc2822(d).ok())
+            .map(|d| d.with_timezone(&Utc));
+        *seen = Some(ExchangeResponse {
+            status,
+            headers,
+            body: Vec::new(),
+            capped: false,
+            server_date,
+        });
+        let body = read_capped(url, response, self.timeout).await;
+        if let (Some(seen), Err(HttpError::TooLarge { .. })) = (seen.as_mut(), &body) {
+            seen.capped = true;
+        }
+        let body = body?;
+        if let Some(seen) = seen.as_mut() {
+            seen.body.clone_from(&body);
+        }
         let kind = body_kind(&content_type, &body);
         if !(200..300).contains(&status) {
             return Err(HttpError::Status {
@@ -188,7 +333,7 @@ impl HttpClient {
     }
 }
 
-fn is_loopback(url: &reqwest::Url) -> bool {
+pub(super) fn is_loopback(url: &reqwest::Url) -> bool {
     match url.host() {
         Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
         Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
@@ -197,11 +342,15 @@ fn is_loopback(url: &reqwest::Url) -> bool {
     }
 }
 
-fn classify(url: &str, e: &reqwest::Error) -> HttpError {
+const JSON_DOCUMENT_TYPES: &str = "application/json, application/jwk-set+json";
+
+pub(super) const USER_AGENT: &str = concat!("tokenscope/", env!("CARGO_PKG_VERSION"));
+
+fn classify(url: &str, e: &reqwest::Error, timeout: Duration) -> HttpError {
     if e.is_timeout() {
         return HttpError::Timeout {
             url: url.to_string(),
-            seconds: TOTAL_TIMEOUT.as_secs(),
+            seconds: timeout.as_secs(),
         };
     }
     if e.is_redirect() {
@@ -226,7 +375,7 @@ fn classify(url: &str, e: &reqwest::Error) -> HttpError {
 /// The innermost cause of a failed request, which is the specific one ("certificate not
 /// valid for name …"), after a few plain words on what kind of failure it is. The outer
 /// layers only repeat "error sending request".
-fn plain_reason(chain: &[String]) -> String {
+pub(super) fn plain_reason(chain: &[String]) -> String {
     // The first layer names the URL, whose host or path may hold "tls" or "dns".
     let all = chain.get(1..).unwrap_or_default().join(" ").to_lowercase();
     let kind = if all.contains("certificate") || all.contains("tls") || all.contains("handshake") {
@@ -245,7 +394,11 @@ fn plain_reason(chain: &[String]) -> String {
     }
 }
 
-async fn read_capped(url: &str, mut response: reqwest::Response) -> Result<Vec<u8>, HttpError> {
+async fn read_capped(
+    url: &str,
+    mut response: reqwest::Response,
+    timeout: Duration,
+) -> Result<Vec<u8>, HttpError> {
     if response
         .content_length()
         .is_some_and(|l| l > MAX_BODY_BYTES as u64)
@@ -255,7 +408,11 @@ async fn read_capped(url: &str, mut response: reqwest::Response) -> Result<Vec<u
         });
     }
     let mut body = Vec::new();
-    while let Some(chunk) = response.chunk().await.map_err(|e| classify(url, &e))? {
+    while let Some(chunk) = response
+        .chunk()
+        .await
+        .map_err(|e| classify(url, &e, timeout))?
+    {
         if body.len() + chunk.len() > MAX_BODY_BYTES {
             return Err(HttpError::TooLarge {
                 url: url.to_string(),
@@ -275,8 +432,10 @@ pub fn body_kind(content_type: &str, body: &[u8]) -> BodyKind {
     if body.iter().all(u8::is_ascii_whitespace) {
         BodyKind::Empty
     } else if content_type.contains("html")
-        || start.starts_with("<!doctype html")
+        || start.starts_with("<!doctype")
         || start.starts_with("<html")
+        || start.starts_with("<head")
+        || start.starts_with("<body")
     {
         BodyKind::Html
     } else if content_type.contains("json") || start.starts_with('{') || start.starts_with('[') {
@@ -304,7 +463,7 @@ pub fn excerpt(body: &[u8]) -> String {
 }
 
 /// Whitespace folded to single spaces, at most 200 characters.
-fn short(text: &str) -> String {
+pub(super) fn short(text: &str) -> String {
     const MAX_CHARS: usize = 200;
     let flat: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
     match flat.char_indices().nth(MAX_CHARS) {

@@ -1,4 +1,15 @@
-//! Talking to authorization servers: HTTP, discovery and JWKS. Async, reqwest with rustls.
+//! Talking to authorization servers: HTTP, discovery, JWKS and the OAuth endpoints (token,
+//! introspection, revocation, userinfo, any API). Async, reqwest with rustls. Every call
+//! keeps its `Exchange`; an OAuth error response is a result, not a transport failure.
 
+pub mod client_auth;
 pub mod discovery;
+pub mod endpoints;
+pub mod error;
+pub mod exchange;
+pub mod grants;
 pub mod http;
+pub mod outcome;
+pub mod request;
+pub mod warning;
+pub mod www_authenticate;

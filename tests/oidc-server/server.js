@@ -77,6 +77,15 @@ const clients = [
     redirect_uris: ['http://127.0.0.1/callback'],
   },
   {
+    // The legacy password grant (registered below) and refreshes of its tokens.
+    client_id: 'password-client',
+    client_secret: 'password-secret',
+    token_endpoint_auth_method: 'client_secret_basic',
+    grant_types: ['password', 'refresh_token'],
+    response_types: [],
+    redirect_uris: [],
+  },
+  {
     client_id: 'public-client',
     token_endpoint_auth_method: 'none',
     application_type: 'native',
@@ -85,6 +94,45 @@ const clients = [
     redirect_uris: ['http://127.0.0.1/callback'],
   },
 ];
+
+// The only accounts the password grant knows (login pages accept any name).
+const PASSWORD_USERS = { tester: 'tester-password' };
+
+// The resource owner password credentials grant (RFC 6749 §4.3), which oidc-provider no
+// longer ships: the user's password in, an opaque (userinfo) access token and a refresh token
+// out, on a grant like the code flow's, so refresh, introspection and userinfo work on them.
+async function passwordGrant(ctx, next) {
+  const { client, params, provider } = ctx.oidc;
+  const { username, password } = params;
+  if (!username || !Object.hasOwn(PASSWORD_USERS, username) || PASSWORD_USERS[username] !== password) {
+    throw new errors.InvalidGrant('invalid username or password');
+  }
+  const requested = (params.scope || 'openid').split(' ').filter(Boolean);
+  const known = new Set(configuration.scopes);
+  const unknown = requested.filter((s) => !known.has(s));
+  if (unknown.length) throw new errors.InvalidScope('requested scope is not allowed', unknown.join(' '));
+  const scope = requested.join(' ');
+  const grant = new provider.Grant({ accountId: username, clientId: client.clientId });
+  grant.addOIDCScope(scope);
+  const grantId = await grant.save();
+  const at = new provider.AccessToken({
+    accountId: username, client, grantId, gty: 'password', scope,
+  });
+  const body = {
+    access_token: await at.save(),
+    expires_in: at.expiration,
+    token_type: at.tokenType,
+    scope,
+  };
+  if (client.grantTypeAllowed('refresh_token')) {
+    const rt = new provider.RefreshToken({
+      accountId: username, client, grantId, gty: 'password', scope, rotations: 0,
+    });
+    body.refresh_token = await rt.save();
+  }
+  ctx.body = body;
+  await next();
+}
 
 // Minimal pages for the device flow (the defaults pull a web font and log
 // "you should change this" warnings). The forms are the ones oidc-provider
@@ -135,7 +183,7 @@ const configuration = {
       allowedPolicy: async () => true,
     },
     // Note: with oidc-provider 8.x a client may only revoke its own tokens
-    // (RFC 7009 behaviour); there is no allowedPolicy hook for revocation.
+    // (RFC 7009 behaviour); there is no allowedPolicy hook for revocation (it came in 9.x).
     revocation: { enabled: true },
     deviceFlow: {
       enabled: true,
@@ -211,6 +259,7 @@ server.listen(PORT, '127.0.0.1', () => {
   const { port } = server.address();
   const issuer = `http://127.0.0.1:${port}`;
   const provider = new Provider(issuer, configuration);
+  provider.registerGrantType('password', passwordGrant, ['username', 'password', 'scope']);
   provider.on('server_error', (ctx, err) => console.error('oidc-server: server_error', err));
   server.on('request', provider.callback());
   process.stdout.write(`READY ${issuer}\n`);
