@@ -2,6 +2,7 @@
 //! certificate, or a private key whose public half is used), a JWK or a JWKS. Each key is
 //! bound to one algorithm family so it can never be used as another (RFC 8725 §2.1).
 
+use crate::token::text::plural;
 use std::fmt;
 
 use base64::Engine as _;
@@ -114,7 +115,7 @@ impl KeyMaterial {
     #[must_use]
     pub fn describe(&self) -> String {
         match self {
-            Self::Hmac(k) => format!("HMAC secret ({} bytes)", k.len()),
+            Self::Hmac(k) => format!("HMAC secret ({})", plural(k.len(), "byte", "bytes")),
             Self::Rsa { n, .. } => format!("RSA {}-bit", self.rsa_bits().unwrap_or(n.len() * 8)),
             Self::Ec { curve, .. } => format!("EC {}", curve.name()),
             Self::Okp { curve, .. } => format!("OKP {}", curve.name()),

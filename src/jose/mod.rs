@@ -6,6 +6,7 @@ pub mod keys;
 mod pem;
 pub mod verify;
 
+use crate::token::text::plural;
 use std::fmt;
 
 pub use keys::{Key, KeyError};
@@ -34,7 +35,10 @@ impl KeySource {
     pub fn describe(&self) -> String {
         match self {
             Self::Secret(s) | Self::SecretBase64(s) => {
-                format!("HMAC secret ({} characters)", s.chars().count())
+                format!(
+                    "HMAC secret ({})",
+                    plural(s.chars().count(), "character", "characters")
+                )
             }
             Self::KeyText(_) => "key text (PEM, JWK or JWKS)".to_string(),
             Self::KeyFile { path, .. } => format!("key file {path}"),

@@ -2,6 +2,7 @@
 //! `kid` and bound to the token's algorithm family. jsonwebtoken is the primitive; ES512 goes
 //! through aws-lc-rs, which jsonwebtoken lacks.
 
+use crate::token::text::plural;
 use std::fmt;
 
 use base64::Engine as _;
@@ -374,8 +375,8 @@ fn weak_key_warning(key: &Key, family: Family) -> Option<String> {
     match (&key.material, family) {
         (KeyMaterial::Hmac(secret), Family::Hmac { min_len }) if secret.len() < min_len => {
             Some(format!(
-                "weak key: the HMAC secret is {} bytes, shorter than the {min_len}-byte hash output (RFC 7518 §3.2)",
-                secret.len()
+                "weak key: the HMAC secret is {}, shorter than the {min_len}-byte hash output (RFC 7518 §3.2)",
+                plural(secret.len(), "byte", "bytes")
             ))
         }
         (m @ KeyMaterial::Rsa { .. }, _) if m.rsa_bits().is_some_and(|b| b < 2048) => {
@@ -436,8 +437,8 @@ fn check_ecdsa_shape(signature: &[u8], curve: Curve) -> Result<(), String> {
     if signature.len() != 2 * len {
         let der = signature.first() == Some(&0x30);
         return Err(format!(
-            "the ECDSA signature is {} bytes; {} needs exactly {} bytes of raw R‖S{}",
-            signature.len(),
+            "the ECDSA signature is {}; {} needs exactly {} bytes of raw R‖S{}",
+            plural(signature.len(), "byte", "bytes"),
             curve.name(),
             2 * len,
             if der {

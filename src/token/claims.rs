@@ -334,6 +334,15 @@ pub fn claim_views(claims: &Map<String, Value>, now: i64, token_type: TokenType)
                 }
             }
             match name.as_str() {
+                // Entra writes scp as one space-separated string, like scope.
+                "scp" if value.is_string() => {
+                    view.items = value
+                        .as_str()
+                        .unwrap_or_default()
+                        .split_whitespace()
+                        .map(str::to_string)
+                        .collect();
+                }
                 "aud" | "amr" | "scp" | "roles" | "groups" | "wids" | "cognito:groups" => {
                     match string_list(value) {
                         Ok(items) => view.items = items,

@@ -302,8 +302,8 @@ fn diagnose_opaque(opaque: &Opaque, input: InputInfo, opts: &Options) -> Report 
             "format",
             Info,
             format!(
-                "opaque token: {} characters, {}; not a JWT, so only its issuer can read it",
-                opaque.length,
+                "opaque token: {}, {}; not a JWT, so only its issuer can read it",
+                plural(opaque.length, "character", "characters"),
                 opaque.charset.describe()
             ),
         )

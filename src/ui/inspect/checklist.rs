@@ -3,6 +3,7 @@
 
 use egui::{Label, RichText, Sense, Stroke, Ui, pos2, vec2};
 
+use crate::token::text::plural;
 use crate::token::{CheckStatus, Report};
 use crate::ui::inspect::hints::{self, KeyPanel};
 
@@ -13,15 +14,15 @@ pub fn show(ui: &mut Ui, report: &Report, key_panel: KeyPanel) {
     let checks = report.checks_by_severity();
     ui.horizontal_wrapped(|ui| {
         style::section(ui, "Checks");
-        for (status, words) in [
-            (CheckStatus::Fail, "failed"),
-            (CheckStatus::Warn, "warnings"),
-            (CheckStatus::Pass, "passed"),
-            (CheckStatus::Info, "for information"),
+        for (status, one, many) in [
+            (CheckStatus::Fail, "failed", "failed"),
+            (CheckStatus::Warn, "warning", "warnings"),
+            (CheckStatus::Pass, "passed", "passed"),
+            (CheckStatus::Info, "for information", "for information"),
         ] {
             let n = checks.iter().filter(|c| c.status == status).count();
             if n > 0 {
-                style::chip(ui, format!("{n} {words}"), style::check(ui, status));
+                style::chip(ui, plural(n, one, many), style::check(ui, status));
             }
         }
     });

@@ -20,7 +20,8 @@ pub fn show(ui: &mut Ui, entry: &Entry, presenter: bool, now: i64) {
     style::card(ui).show(ui, |ui| {
         ui.set_width(ui.available_width());
         ui.horizontal_wrapped(|ui| {
-            ui.label(RichText::new(entry.kind_label()).size(21.0).strong());
+            ui.label(RichText::new(entry.kind_label()).size(21.0).strong())
+                .on_hover_text(format!("Decided by {}", report.token_type_reason));
             if let Some(alg) = &report.signature.alg {
                 let chip = style::chip(ui, alg, style::blue(ui));
                 if let Some(words) = explain_alg(alg) {
@@ -29,8 +30,12 @@ pub fn show(ui: &mut Ui, entry: &Entry, presenter: bool, now: i64) {
             }
             if let Some(kid) = &report.signature.kid {
                 ui.weak("kid");
-                // A kid is attacker-controlled text: bidi overrides must not reorder the strip.
-                ui.monospace(crate::token::text::escape_invisible(kid));
+                if kid.is_empty() {
+                    ui.weak("\"\" (empty)");
+                } else {
+                    // A kid is attacker-controlled text: bidi overrides must not reorder the strip.
+                    ui.monospace(crate::token::text::escape_invisible(kid));
+                }
             }
             signature_chip(ui, entry, report);
         });

@@ -357,6 +357,8 @@ impl Entry {
             (Kind::Jws, TokenType::DpopProof) => "DPoP proof",
             (Kind::Jws, TokenType::LogoutToken) => "Logout token",
             (Kind::Jws, TokenType::SecurityEvent) => "Security event token",
+            (Kind::Jws, TokenType::RefreshToken) => "Refresh token",
+            (Kind::Jws, TokenType::Workload) => "Workload identity token",
             (Kind::Jws, _) => "JWT",
         }
     }

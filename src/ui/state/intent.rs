@@ -243,11 +243,14 @@ impl App {
         let count = normalized.tokens.len();
         for found in normalized.tokens {
             let id = self.state.next_job();
+            // Where in the paste the token was is said with what was stripped around it.
+            let mut stripped = normalized.stripped.clone();
+            stripped.extend(found.context.map(|place| format!("found in {place}")));
             let mut entry = Entry::new(
                 id,
                 found.token,
                 found.label,
-                normalized.stripped.clone(),
+                stripped,
                 now,
                 self.settings.default_leeway,
             );
