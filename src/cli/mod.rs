@@ -1,5 +1,6 @@
 //! `tokenscope <command>`: the headless face of the same core the window uses.
 
+mod diff;
 mod human;
 mod inspect;
 mod profile;
@@ -46,6 +47,8 @@ pub enum Command {
     Inspect(Box<inspect::InspectArgs>),
     /// Manage server profiles: an authorization server plus a client.
     Profile(profile::ProfileArgs),
+    /// Two tokens side by side: claims and header added, removed and changed, lifetimes.
+    Diff(diff::DiffArgs),
 }
 
 /// Runs a CLI command and returns the process exit status.
@@ -54,6 +57,7 @@ pub fn run(command: Command) -> ExitCode {
     let status = match command {
         Command::Inspect(args) => inspect::run(&args),
         Command::Profile(args) => profile::run(&args),
+        Command::Diff(args) => diff::run(&args),
     };
     status.into()
 }

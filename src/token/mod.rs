@@ -8,6 +8,7 @@ mod compact;
 pub mod compare;
 pub mod defect;
 pub mod diagnose;
+pub mod diff;
 pub mod introspection;
 pub mod json;
 pub mod lifetime;
