@@ -161,6 +161,6 @@ mod tests {
             ]
         );
         assert!(!d.same);
-        assert_eq!(diff(&a, &a).same, true);
+        assert!(diff(&a, &a).same);
     }
 }
