@@ -1,7 +1,7 @@
 # tokenscope: `make run` builds and opens the window, `make test` runs every check CI runs.
 # Both install what they need first (system packages via scripts/install-deps, then cargo).
 
-.PHONY: run test deps deps-build bench install measure-idle
+.PHONY: run test deps deps-build bench install measure-idle measure-cli
 
 run: deps-build
 	cargo run --release
@@ -25,3 +25,6 @@ install: deps-build
 
 measure-idle: deps
 	scripts/measure-idle
+
+measure-cli: deps-build
+	scripts/measure-cli
