@@ -18,7 +18,8 @@ impl eframe::App for Countdown {
         });
         // Repaint at the next second boundary, as tokenscope's countdown does.
         let to_next = 1000 - u64::try_from(elapsed.subsec_millis()).unwrap_or(0);
-        ui.ctx().request_repaint_after(Duration::from_millis(to_next));
+        ui.ctx()
+            .request_repaint_after(Duration::from_millis(to_next));
     }
 }
 

@@ -9,8 +9,10 @@ use std::time::Duration;
 
 use egui::{Key, KeyboardShortcut, Modifiers};
 
+use crate::token::diff::diff;
 use crate::worker::{Event, Worker};
 
+use super::flows::compare::{self, Compare};
 use super::inspect::hints::KeyPanel;
 use super::inspect::{checklist, claims, expect, header, raw, tree, verify};
 use super::shell::{empty, help, layout, status, toolbar, workspace};
@@ -197,6 +199,7 @@ impl App {
                 (Key::Num1, Tab::Overview),
                 (Key::Num2, Tab::Tree),
                 (Key::Num3, Tab::Raw),
+                (Key::Num4, Tab::Compare),
             ] {
                 if i.consume_key(Modifiers::COMMAND, key) {
                     out.push(Intent::SetTab(tab));
@@ -266,6 +269,7 @@ impl App {
             intents.extend(empty::first_run(ui, loading));
             return;
         };
+        let compare = (tab == Tab::Compare).then(|| self.compare_for(id));
         let Some(entry) = self.state.entry_mut(id) else {
             return;
         };
@@ -312,7 +316,30 @@ impl App {
             }
             Tab::Tree => intents.extend(tree::show(ui, entry, now, presenter)),
             Tab::Raw => intents.extend(raw::show(ui, entry, presenter)),
+            Tab::Compare => {
+                if let Some(compare) = &compare {
+                    intents.extend(compare::show(ui, compare, presenter));
+                }
+            }
         }
+    }
+
+    /// The Compare tab's choices for the selected token `id`, and its diff against the one
+    /// chosen (when that one is still there and readable).
+    fn compare_for(&self, id: EntryId) -> Compare {
+        let others = self
+            .state
+            .entries
+            .iter()
+            .filter(|e| e.id != id && e.report().is_some())
+            .map(|e| (e.id, e.label.clone()))
+            .collect();
+        let chosen = self.state.compare_with.and_then(|other| {
+            let a = self.state.entry(id)?.report()?;
+            let b = self.state.entry(other).filter(|_| other != id)?;
+            Some((other, b.label.clone(), diff(a, b.report()?)))
+        });
+        Compare { others, chosen }
     }
 }
 

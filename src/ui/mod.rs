@@ -9,6 +9,7 @@
 //! and forms), `shell/` (toolbar, status line, workspace, help), `widgets/` (shared look).
 
 mod app;
+mod flows;
 mod inspect;
 mod shell;
 mod state;

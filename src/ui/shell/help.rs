@@ -5,7 +5,7 @@ use egui::{Align2, Color32, FontId, Id, LayerId, Order, RichText};
 use crate::ui::state::intent::Intent;
 
 /// Every shortcut the window answers to, as the overlay lists them.
-pub const SHORTCUTS: [(&str, &str); 9] = [
+pub const SHORTCUTS: [(&str, &str); 10] = [
     (
         "Ctrl+V",
         "Paste a token, header, redirect URL or token response as new entries",
@@ -20,6 +20,7 @@ pub const SHORTCUTS: [(&str, &str); 9] = [
     ("Ctrl+1", "Checks & claims"),
     ("Ctrl+2", "Tree view"),
     ("Ctrl+3", "Raw view"),
+    ("Ctrl+4", "Compare with another token"),
     ("Esc", "Close this help, or stop renaming"),
 ];
 

@@ -11,6 +11,8 @@ use crate::ui::state::entry::{Entry, EntryId};
 #[derive(Default)]
 pub struct AppState {
     pub entries: Vec<Entry>,
+    /// The token the Compare tab sets the selected one against.
+    pub compare_with: Option<EntryId>,
     pub selected: Option<EntryId>,
     pub groups: Vec<Group>,
     /// The entry being renamed and the name typed so far.

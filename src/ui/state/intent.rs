@@ -63,6 +63,8 @@ pub enum Intent {
     ToggleSidePanel,
     /// Show (or hide again) a token's personal claims in presenter mode.
     RevealPersonal(EntryId, bool),
+    /// The Compare tab sets the selected token against this one.
+    CompareWith(EntryId),
 }
 
 impl App {
@@ -174,6 +176,7 @@ impl App {
                 self.notify(Level::Info, format!("Copied {what}"));
             }
             Intent::SetTab(tab) => self.settings.tab = tab,
+            Intent::CompareWith(id) => self.state.compare_with = Some(id),
             Intent::SetTheme(theme) => {
                 self.settings.theme = theme;
                 ctx.set_theme(theme.preference());

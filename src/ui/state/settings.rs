@@ -68,10 +68,12 @@ pub enum Tab {
     Overview,
     Tree,
     Raw,
+    /// The selected token against another one.
+    Compare,
 }
 
 impl Tab {
-    pub const ALL: [Self; 3] = [Self::Overview, Self::Tree, Self::Raw];
+    pub const ALL: [Self; 4] = [Self::Overview, Self::Tree, Self::Raw, Self::Compare];
 
     #[must_use]
     pub fn label(self) -> &'static str {
@@ -79,6 +81,7 @@ impl Tab {
             Self::Overview => "Checks & claims",
             Self::Tree => "Tree",
             Self::Raw => "Raw",
+            Self::Compare => "Compare",
         }
     }
 }
