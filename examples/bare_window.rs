@@ -17,7 +17,7 @@ impl eframe::App for Countdown {
             ui.label(format!("expires in {} min {:02} s", left / 60, left % 60));
         });
         // Repaint at the next second boundary, as tokenscope's countdown does.
-        let to_next = 1000 - u64::try_from(elapsed.subsec_millis()).unwrap_or(0);
+        let to_next = 1000 - u64::from(elapsed.subsec_millis());
         ui.ctx()
             .request_repaint_after(Duration::from_millis(to_next));
     }
