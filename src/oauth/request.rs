@@ -361,7 +361,7 @@ impl HttpClient {
             builder = builder.header(name, value);
         }
         if let Some(body) = &request.body {
-            builder = builder.body(body.to_string());
+            builder = builder.body(body.reveal().to_string());
         }
         let mut headers = request.headers;
         headers.push(Header {
