@@ -41,7 +41,10 @@ fn services_with(stored: &str) -> (Services, Arc<MemoryStore>) {
 
 fn stored(store: &MemoryStore) -> String {
     store
-        .get(&ProfileName::new("fault").unwrap(), &SecretKind::RefreshToken)
+        .get(
+            &ProfileName::new("fault").unwrap(),
+            &SecretKind::RefreshToken,
+        )
         .unwrap()
         .expect("a refresh token is stored")
         .reveal()
@@ -216,8 +219,10 @@ async fn an_endpoint_the_server_does_not_advertise_is_a_typed_error() {
     let issuer = server.base.clone();
     server.set(move |path| {
         if path.ends_with("openid-configuration") {
-            Answer::json(&json!({"issuer": issuer, "token_endpoint": format!("{issuer}/token"),
-                                 "jwks_uri": format!("{issuer}/jwks")}))
+            Answer::json(
+                &json!({"issuer": issuer, "token_endpoint": format!("{issuer}/token"),
+                                 "jwks_uri": format!("{issuer}/jwks")}),
+            )
         } else {
             Answer::new(404, "text/plain", "no")
         }

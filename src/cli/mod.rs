@@ -1,8 +1,13 @@
 //! `tokenscope <command>`: the headless face of the same core the window uses.
 
+mod call;
+mod fetch;
 mod human;
 mod inspect;
 mod profile;
+mod server;
+mod server_output;
+mod token_queries;
 
 use std::io::{IsTerminal as _, Read as _};
 use std::process::ExitCode;
@@ -46,6 +51,18 @@ pub enum Command {
     Inspect(Box<inspect::InspectArgs>),
     /// Manage server profiles: an authorization server plus a client.
     Profile(profile::ProfileArgs),
+    /// Get a token from a profile's token endpoint; the refresh token goes to the keychain.
+    Fetch(Box<fetch::FetchArgs>),
+    /// Refresh with the profile's stored refresh token (or one from stdin).
+    Refresh(fetch::RefreshArgs),
+    /// Ask the profile's server whether a token is active (RFC 7662).
+    Introspect(token_queries::TokenArgs),
+    /// Revoke a token at the profile's server (RFC 7009).
+    Revoke(token_queries::TokenArgs),
+    /// Ask the profile's userinfo endpoint about the user behind an access token.
+    Userinfo(token_queries::UserinfoArgs),
+    /// Send a token to an API as a bearer; explain a 401 or 403.
+    Call(Box<call::CallArgs>),
 }
 
 /// Runs a CLI command and returns the process exit status.
@@ -54,6 +71,16 @@ pub fn run(command: Command) -> ExitCode {
     let status = match command {
         Command::Inspect(args) => inspect::run(&args),
         Command::Profile(args) => profile::run(&args),
+        Command::Fetch(args) => fetch::run_fetch(&args),
+        Command::Refresh(args) => fetch::run_refresh(&args),
+        Command::Introspect(args) => {
+            token_queries::run_token_query(token_queries::Query::Introspect, &args)
+        }
+        Command::Revoke(args) => {
+            token_queries::run_token_query(token_queries::Query::Revoke, &args)
+        }
+        Command::Userinfo(args) => token_queries::run_userinfo(&args),
+        Command::Call(args) => call::run(&args),
     };
     status.into()
 }

@@ -67,7 +67,9 @@ impl fmt::Display for Explanation {
                     duration(ago_seconds.unsigned_abs())
                 )?;
                 if *by_server_clock {
-                    f.write_str(" by the server's clock (this machine's clock still says it is valid)")?;
+                    f.write_str(
+                        " by the server's clock (this machine's clock is behind and still says it is valid)",
+                    )?;
                 }
                 Ok(())
             }
@@ -211,13 +213,18 @@ fn explain(
     let skew = outcome.exchange.clock_skew_seconds().unwrap_or(0);
     let server_now = now + skew;
     let number = |name: &str| claims.and_then(|c| c.get(name)).and_then(Value::as_i64);
-    if let Some(exp) = number("exp")
-        && exp <= server_now
-    {
-        out.push(Explanation::Expired {
+    // Said by this machine's clock, which the user reads; by the server's only when that
+    // is what makes the difference.
+    match number("exp") {
+        Some(exp) if exp <= now => out.push(Explanation::Expired {
+            ago_seconds: now - exp,
+            by_server_clock: false,
+        }),
+        Some(exp) if exp <= server_now => out.push(Explanation::Expired {
             ago_seconds: server_now - exp,
-            by_server_clock: exp > now,
-        });
+            by_server_clock: true,
+        }),
+        _ => {}
     }
     if let Some(nbf) = number("nbf")
         && nbf > server_now

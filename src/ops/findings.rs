@@ -72,9 +72,17 @@ impl fmt::Display for Finding {
 #[must_use]
 pub fn clock_sentence(seconds: i64) -> String {
     let side = if seconds > 0 { "behind" } else { "ahead of" };
+    // Date has one-second resolution and travels with the response: past two minutes the
+    // nearest minute is as exact as it gets, and reads better.
+    let size = seconds.unsigned_abs();
+    let size = if size >= 120 {
+        (size + 30) / 60 * 60
+    } else {
+        size
+    };
     format!(
         "this machine is {} {side} the server (its Date header): exp/nbf decisions here may differ from the server's",
-        duration(seconds.unsigned_abs())
+        duration(size)
     )
 }
 
@@ -107,9 +115,11 @@ pub fn report_on(label: Option<&str>, token: &Sensitive, skew: Option<i64>) -> O
     };
     let mut report = diagnose_owned(parsed, input, &Options::at(now_unix()), None);
     if let Some(seconds) = skew {
-        report
-            .checks
-            .push(Check::new("clock", CheckStatus::Warn, clock_sentence(seconds)));
+        report.checks.push(Check::new(
+            "clock",
+            CheckStatus::Warn,
+            clock_sentence(seconds),
+        ));
     }
     Some(report)
 }
@@ -121,6 +131,7 @@ mod tests {
     #[test]
     fn the_clock_sentence_says_which_side_and_how_far() {
         assert!(clock_sentence(240).starts_with("this machine is 4 min behind the server"));
+        assert!(clock_sentence(239).starts_with("this machine is 4 min behind the server"));
         assert!(clock_sentence(-90).starts_with("this machine is 1 min 30 s ahead of the server"));
     }
 }

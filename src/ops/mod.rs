@@ -16,9 +16,7 @@ use std::sync::{Arc, Mutex};
 pub use call::{CallRequest, Called, Explanation, call};
 pub use endpoints::{Answer, introspect, revoke, userinfo};
 pub use findings::{Finding, TokenReport};
-pub use tokens::{
-    FetchRequest, Grant, RefreshRequest, RefreshSource, TokenResult, fetch, refresh,
-};
+pub use tokens::{FetchRequest, Grant, RefreshRequest, RefreshSource, TokenResult, fetch, refresh};
 
 use crate::oauth::client_auth::{AuthMethod as WireAuthMethod, ClientAuth};
 use crate::oauth::discovery::DiscoveryError;

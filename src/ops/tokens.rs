@@ -91,7 +91,13 @@ impl TokenResult {
     }
 }
 
-fn params_of(target: &Target, scope: Option<String>, resources: Vec<String>, audience: Option<String>, extra: &std::collections::BTreeMap<String, String>) -> TokenParams {
+fn params_of(
+    target: &Target,
+    scope: Option<String>,
+    resources: Vec<String>,
+    audience: Option<String>,
+    extra: &std::collections::BTreeMap<String, String>,
+) -> TokenParams {
     let profile = &target.profile;
     TokenParams {
         scope: scope.or_else(|| (!profile.scopes.is_empty()).then(|| profile.scopes.join(" "))),
@@ -210,7 +216,9 @@ pub async fn refresh(
             match &refreshed.rotated {
                 Some(new) => findings.push(store_refresh_token(services, target, new)),
                 // A token the user gave that still works is the one to keep from now on.
-                None if given => findings.push(store_refresh_token(services, target, &refresh_token)),
+                None if given => {
+                    findings.push(store_refresh_token(services, target, &refresh_token))
+                }
                 None => findings.push(Finding::RefreshTokenKept),
             }
             let mut tokens = refreshed.tokens;
