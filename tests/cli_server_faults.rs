@@ -428,3 +428,48 @@ fn an_invalid_grant_refresh_exits_1_and_keeps_the_stored_token() {
     );
     assert_eq!(home.run(&["profile", "remove", &name], "").status, 0);
 }
+
+#[test]
+fn without_a_keychain_the_refresh_token_stays_in_memory_and_out_of_every_file() {
+    let server = token_server(|| Reply::new(500, "text/plain", "unused"));
+    let home = Home::without_keychain();
+    home.add_profile("memory", &server);
+    let run = home.run(&["fetch", "--profile", "memory"], "");
+    assert_eq!(run.status, 0, "{}{}", run.stdout, run.stderr);
+    assert_eq!(
+        run.stderr.matches("no OS keychain answered").count(),
+        1,
+        "the warning once: {}",
+        run.stderr
+    );
+    assert!(
+        run.stdout.contains("kept in memory for this run only"),
+        "{}",
+        run.stdout
+    );
+    assert!(!run.stdout.contains("rt-A"), "{}", run.stdout);
+    for dir in [home.config.path(), home.home.path()] {
+        let mut stack = vec![dir.to_path_buf()];
+        while let Some(d) = stack.pop() {
+            for entry in std::fs::read_dir(&d).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    stack.push(path);
+                } else {
+                    let bytes = std::fs::read(&path).unwrap();
+                    assert!(
+                        !bytes.windows(4).any(|w| w == b"rt-A"),
+                        "{} holds the refresh token",
+                        path.display()
+                    );
+                }
+            }
+        }
+    }
+    assert!(home.config.path().join("profiles.toml").is_file());
+    // Nothing to refresh with in the next run: said, exit 2, nothing sent.
+    let refresh = home.run(&["refresh", "--profile", "memory", "--json"], "");
+    assert_eq!(refresh.status, 2, "{}{}", refresh.stdout, refresh.stderr);
+    assert_eq!(refresh.json()["error"], "no_refresh_token");
+    assert_eq!(refreshes_sent(&server).len(), 0);
+}
