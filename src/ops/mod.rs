@@ -82,7 +82,7 @@ impl Services {
             .await
             .map_err(|error| OpsError::Discovery {
                 issuer: issuer.to_string(),
-                error,
+                error: Box::new(error),
             })?;
         match metadata.member(endpoint.metadata_key()) {
             Some((url, _)) => Ok(url.to_string()),
@@ -139,7 +139,7 @@ pub enum OpsError {
     #[error("discovery of {issuer} failed: {error} ({})", error.hint())]
     Discovery {
         issuer: String,
-        error: DiscoveryError,
+        error: Box<DiscoveryError>,
     },
     /// The keychain refused or failed.
     #[error(transparent)]
