@@ -12,6 +12,8 @@ use super::server_output::{
 };
 use crate::oauth::outcome::Reply;
 use crate::ops::{self, FetchRequest, Grant, RefreshRequest, RefreshSource, TokenResult};
+use crate::token::lifetime::LifetimeState;
+use crate::token::time::duration;
 
 /// The grant `fetch` uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -186,7 +188,7 @@ fn print_tokens(session: &Session, result: &TokenResult) -> Status {
                 tokens.token_type,
                 tokens
                     .expires_in
-                    .map(|s| format!(", expires in {}", crate::token::time::duration(s)))
+                    .map(|s| format!(", expires in {}", duration(s)))
                     .unwrap_or_default(),
                 tokens
                     .scope
@@ -195,11 +197,18 @@ fn print_tokens(session: &Session, result: &TokenResult) -> Status {
                     .unwrap_or_default(),
             )];
             for report in &result.reports {
+                let lifetime = &report.report.lifetime;
+                // An opaque token's lifetime is what expires_in said, counted from the answer.
+                let summary = match (lifetime.state, report.label, tokens.expires_in) {
+                    (LifetimeState::Unknown, "access_token", Some(s)) => {
+                        format!("expires in {} (by expires_in)", duration(s))
+                    }
+                    _ => lifetime.summary.clone(),
+                };
                 lines.push(format!(
-                    "{}: {}, {}",
+                    "{}: {}, {summary}",
                     report.label,
                     report.report.token_type.describe(),
-                    report.report.lifetime.summary
                 ));
                 lines.push(report.token.reveal().to_string());
             }

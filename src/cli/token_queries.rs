@@ -5,7 +5,7 @@ use clap::{Args, ValueEnum};
 use serde_json::{Map, Value};
 
 use super::Status;
-use super::server::{Keychain, ServerOpts, Session, early_failure, token_arg};
+use super::server::{Keychain, ServerOpts, Session, early_failure, load_target, token_arg};
 use super::server_output::{
     finding_lines, ok_json, place, print_json, print_lines, print_refusal, refusal_json,
 };
@@ -73,12 +73,18 @@ pub fn run_token_query(query: Query, args: &TokenArgs) -> Status {
         Ok(t) => t,
         Err(fail) => return early_failure(&args.opts, fail),
     };
-    let session = match Session::start(&args.opts, Keychain::Needed) {
-        Ok(s) => s,
+    let target = match load_target(&args.profile, args.opts.timeout) {
+        Ok(t) => t,
         Err(fail) => return early_failure(&args.opts, fail),
     };
-    let target = match session.target(&args.profile) {
-        Ok(t) => t,
+    // A public client has no secret to fetch: the keychain is not even probed.
+    let keychain = if target.profile.auth_method.needs_secret() {
+        Keychain::Needed
+    } else {
+        Keychain::NotNeeded
+    };
+    let session = match Session::start(&args.opts, keychain) {
+        Ok(s) => s,
         Err(fail) => return early_failure(&args.opts, fail),
     };
     let hint = args.hint.map(TokenTypeHint::from);
