@@ -76,6 +76,8 @@ impl Home {
                 &server.url("/token"),
                 "--introspection-endpoint",
                 &server.url("/introspect"),
+                "--revocation-endpoint",
+                &server.url("/revoke"),
             ],
             "",
         );
@@ -472,4 +474,69 @@ fn without_a_keychain_the_refresh_token_stays_in_memory_and_out_of_every_file() 
     assert_eq!(refresh.status, 2, "{}{}", refresh.stdout, refresh.stderr);
     assert_eq!(refresh.json()["error"], "no_refresh_token");
     assert_eq!(refreshes_sent(&server).len(), 0);
+}
+
+#[test]
+fn a_revocation_the_server_cannot_do_now_or_for_this_token_exits_1_and_says_why() {
+    let server = TestServer::start(|_| {
+        Reply::new(503, "text/html", "<html>busy</html>").header("Retry-After", "120")
+    });
+    let home = Home::without_keychain();
+    home.add_profile("busy", &server);
+    let run = home.run(&["revoke", "--profile", "busy", "--json", "tok"], "");
+    assert_eq!(run.status, 1, "{}{}", run.stdout, run.stderr);
+    let out = run.json();
+    assert_eq!(out["ok"], false);
+    assert_eq!(out["http_status"], 503);
+    assert_eq!(out["error"], "temporarily_unavailable");
+    let detail = out["detail"].as_str().unwrap();
+    assert!(
+        detail.contains("the token is still valid; try again in 2 min"),
+        "{detail}"
+    );
+
+    server.set(|_| {
+        Reply::new(
+            400,
+            "application/json",
+            r#"{"error":"unsupported_token_type","error_description":"JWTs cannot be revoked"}"#,
+        )
+    });
+    let run = home.run(
+        &[
+            "revoke",
+            "--profile",
+            "busy",
+            "--hint",
+            "access_token",
+            "tok",
+        ],
+        "",
+    );
+    assert_eq!(run.status, 1, "{}{}", run.stdout, run.stderr);
+    assert!(
+        run.stderr
+            .contains("the revocation endpoint (http://127.0.0.1:"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("HTTP 400 unsupported_token_type: \"JWTs cannot be revoked\""),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("try the other token_type_hint"),
+        "{}",
+        run.stderr
+    );
+    let sent = server.seen();
+    assert!(
+        sent[1]
+            .form()
+            .contains(&("token_type_hint".into(), "access_token".into())),
+        "{:?}",
+        sent[1].form()
+    );
 }

@@ -170,9 +170,9 @@ fn print_tokens(session: &Session, result: &TokenResult) -> Status {
     match &result.outcome.reply {
         Reply::Error(error) => {
             if session.opts.json {
-                print_json(&refusal_json(exchange, error, &result.findings, Map::new()));
+                print_json(&refusal_json(exchange, error, &result.findings, &[]));
             } else {
-                print_refusal(exchange, error, &result.findings);
+                print_refusal(exchange, error, &result.findings, &[]);
             }
             Status::Rejected
         }

@@ -32,13 +32,14 @@ pub(super) fn refusal_json(
     exchange: &Exchange,
     error: &ErrorResponse,
     findings: &[Finding],
-    extra: Map<String, Value>,
+    more: &[String],
 ) -> Value {
     let kind = exchange
         .response
         .as_ref()
         .map(|r| body_kind(r.header("content-type").unwrap_or_default(), &r.body));
-    let mut detail = vec![error.advice().to_string()];
+    let mut detail = more.to_vec();
+    detail.push(error.advice().to_string());
     detail.extend(findings.iter().map(ToString::to_string));
     let mut object = json!({
         "ok": false,
@@ -48,7 +49,7 @@ pub(super) fn refusal_json(
         "body_kind": kind,
         "detail": detail.join("; "),
     });
-    add_common(&mut object, exchange.clock_skew_finding(), extra);
+    add_common(&mut object, exchange.clock_skew_finding(), Map::new());
     object
 }
 
@@ -102,8 +103,14 @@ pub(super) fn finding_lines(findings: &[Finding]) -> Vec<String> {
 }
 
 /// Prints a refusal for a person, on stderr.
-pub(super) fn print_refusal(exchange: &Exchange, error: &ErrorResponse, findings: &[Finding]) {
+pub(super) fn print_refusal(
+    exchange: &Exchange,
+    error: &ErrorResponse,
+    findings: &[Finding],
+    more: &[String],
+) {
     let mut lines = vec![format!("{} answered {error}", place(exchange))];
+    lines.extend(more.iter().cloned());
     lines.extend(finding_lines(findings));
     eprint_lines(&lines);
 }

@@ -10,6 +10,7 @@ use super::server_output::{
     finding_lines, ok_json, place, print_json, print_lines, print_refusal, refusal_json,
 };
 use crate::oauth::endpoints::{Introspection, RetryAfter, Revocation, TokenTypeHint, Userinfo};
+use crate::oauth::error::{ErrorCode, ErrorResponse};
 use crate::oauth::outcome::Reply;
 use crate::ops::{self, Answer};
 use crate::token::time::{duration, now_unix, relative};
@@ -100,6 +101,9 @@ pub fn run_token_query(query: Query, args: &TokenArgs) -> Status {
         }
         Query::Revoke => match session.block_on(ops::revoke(services, &target, &token, hint)) {
             Ok(answer) => {
+                if let Some(Revocation::Unavailable { retry_after }) = answer.outcome.success() {
+                    return not_now(&session, &answer, *retry_after);
+                }
                 let body = answer
                     .outcome
                     .exchange
@@ -112,6 +116,30 @@ pub fn run_token_query(query: Query, args: &TokenArgs) -> Status {
             Err(e) => session.failed(&e),
         },
     }
+}
+
+/// A 503 from the revocation endpoint (RFC 7009 §2.2.1): the token was NOT revoked. The
+/// server said "not now", so it is exit 1 with the `Retry-After` it gave.
+fn not_now(
+    session: &Session,
+    answer: &Answer<Revocation>,
+    retry_after: Option<RetryAfter>,
+) -> Status {
+    let exchange = &answer.outcome.exchange;
+    let error = ErrorResponse {
+        code: ErrorCode::TemporarilyUnavailable,
+        description: None,
+        uri: None,
+        http_status: exchange.status().unwrap_or(503),
+        challenges: Vec::new(),
+    };
+    let more = revocation_lines(&Revocation::Unavailable { retry_after });
+    if session.opts.json {
+        print_json(&refusal_json(exchange, &error, &answer.findings, &more));
+    } else {
+        print_refusal(exchange, &error, &answer.findings, &more);
+    }
+    Status::Rejected
 }
 
 /// Runs `userinfo`.
@@ -153,9 +181,9 @@ fn print_answer<T>(
     match &answer.outcome.reply {
         Reply::Error(error) => {
             if session.opts.json {
-                print_json(&refusal_json(exchange, error, &answer.findings, Map::new()));
+                print_json(&refusal_json(exchange, error, &answer.findings, &[]));
             } else {
-                print_refusal(exchange, error, &answer.findings);
+                print_refusal(exchange, error, &answer.findings, &[]);
             }
             Status::Rejected
         }
@@ -215,7 +243,7 @@ fn revocation_lines(r: &Revocation) -> Vec<String> {
                 .into(),
         ],
         Revocation::Unavailable { retry_after } => vec![format!(
-            "the server cannot revoke now (503): the token is still valid; try again{}",
+            "the server cannot revoke now: the token is still valid; try again{}",
             match retry_after {
                 Some(RetryAfter::Seconds(s)) => format!(" in {}", duration(*s)),
                 Some(RetryAfter::At(at)) => format!(" after {at}"),

@@ -236,3 +236,52 @@ impl OpsError {
         self.exchange().and_then(Exchange::clock_skew_finding)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::profiles::EndpointUrl;
+    use crate::secrets::MemoryStore;
+
+    fn is_send<T: Send>(_: &T) {}
+
+    /// The window's worker spawns these on a multi-threaded runtime: they must be `Send`.
+    #[test]
+    fn every_operation_can_run_on_the_workers_runtime() {
+        let services = Services::new(HttpClient::new(), Arc::new(MemoryStore::new()));
+        let target = Target {
+            name: ProfileName::new("p").unwrap(),
+            profile: Profile::new(EndpointUrl::new("https://as.example").unwrap(), "c"),
+        };
+        let token = crate::sensitive::Sensitive::from("t");
+        is_send(&fetch(
+            &services,
+            &target,
+            FetchRequest::new(Grant::ClientCredentials),
+        ));
+        is_send(&refresh(
+            &services,
+            &target,
+            RefreshRequest {
+                source: RefreshSource::Stored,
+                scope: None,
+            },
+        ));
+        is_send(&introspect(&services, &target, &token, None));
+        is_send(&revoke(&services, &target, &token, None));
+        is_send(&userinfo(&services, &target, &token));
+        is_send(&call(
+            &services,
+            None,
+            CallRequest {
+                method: "GET".into(),
+                url: "https://api.example".into(),
+                headers: Vec::new(),
+                body: None,
+                token: None,
+            },
+        ));
+        fn shared<T: Send + Sync>() {}
+        shared::<Services>();
+    }
+}
