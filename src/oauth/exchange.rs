@@ -255,7 +255,7 @@ impl Exchange {
                 continue;
             }
             let value = if reveal {
-                h.value.to_string()
+                h.value.reveal().to_string()
             } else {
                 mask_header(&h.name, &h.value, false)
             };
