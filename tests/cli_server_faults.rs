@@ -540,3 +540,34 @@ fn a_revocation_the_server_cannot_do_now_or_for_this_token_exits_1_and_says_why(
         sent[1].form()
     );
 }
+
+#[test]
+fn a_2xx_api_answer_exits_0_and_a_long_body_is_cut_for_the_terminal_only() {
+    let server = TestServer::start(|_| Reply::json(&json!({"items": "x".repeat(10_000)})));
+    let home = Home::without_keychain();
+    let human = home.run(&["call", &server.url("/items"), "opaque-token"], "");
+    assert_eq!(human.status, 0, "{}{}", human.stdout, human.stderr);
+    assert!(
+        human.stdout.contains("answered HTTP 200"),
+        "{}",
+        human.stdout
+    );
+    assert!(
+        human
+            .stdout
+            .contains("more characters; --json has the whole body")
+    );
+    let json = home.run(
+        &["call", &server.url("/items"), "--json", "opaque-token"],
+        "",
+    );
+    assert_eq!(json.status, 0);
+    let out = json.json();
+    assert_eq!(out["ok"], true);
+    assert_eq!(out["http_status"], 200);
+    assert_eq!(out["response"]["items"].as_str().unwrap().len(), 10_000);
+    assert_eq!(
+        server.seen()[0].header("authorization"),
+        Some("Bearer opaque-token")
+    );
+}

@@ -149,8 +149,23 @@ fn print_called(session: &Session, called: &Called) -> Status {
     lines.extend(finding_lines(&called.findings));
     if !text.trim().is_empty() {
         lines.push(String::new());
-        lines.push(text.into_owned());
+        lines.push(shown_body(&text));
     }
     print_lines(&lines);
     status
+}
+
+/// Most of a body a terminal should get; `--json` has it all.
+const MAX_SHOWN_BODY_CHARS: usize = 4096;
+
+fn shown_body(text: &str) -> String {
+    let count = text.chars().count();
+    if count <= MAX_SHOWN_BODY_CHARS {
+        return text.to_string();
+    }
+    let head: String = text.chars().take(MAX_SHOWN_BODY_CHARS).collect();
+    format!(
+        "{head}\n… ({} more characters; --json has the whole body)",
+        count - MAX_SHOWN_BODY_CHARS
+    )
 }
