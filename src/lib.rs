@@ -4,6 +4,7 @@ pub mod cli;
 pub mod config;
 pub mod jose;
 pub mod oauth;
+pub mod ops;
 pub mod profiles;
 pub mod secrets;
 pub mod sensitive;

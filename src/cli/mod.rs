@@ -1,9 +1,14 @@
 //! `tokenscope <command>`: the headless face of the same core the window uses.
 
 mod diff;
+mod call;
+mod fetch;
 mod human;
 mod inspect;
 mod profile;
+mod server;
+mod server_output;
+mod token_queries;
 
 use std::io::{IsTerminal as _, Read as _};
 use std::process::ExitCode;
@@ -49,6 +54,18 @@ pub enum Command {
     Profile(profile::ProfileArgs),
     /// Two tokens side by side: claims and header added, removed and changed, lifetimes.
     Diff(diff::DiffArgs),
+    /// Get a token from a profile's token endpoint; the refresh token goes to the keychain.
+    Fetch(Box<fetch::FetchArgs>),
+    /// Refresh with the profile's stored refresh token (or one from stdin).
+    Refresh(fetch::RefreshArgs),
+    /// Ask the profile's server whether a token is active (RFC 7662).
+    Introspect(token_queries::TokenArgs),
+    /// Revoke a token at the profile's server (RFC 7009).
+    Revoke(token_queries::TokenArgs),
+    /// Ask the profile's userinfo endpoint about the user behind an access token.
+    Userinfo(token_queries::UserinfoArgs),
+    /// Send a token to an API as a bearer; explain a 401 or 403.
+    Call(Box<call::CallArgs>),
 }
 
 /// Runs a CLI command and returns the process exit status.
@@ -58,6 +75,16 @@ pub fn run(command: Command) -> ExitCode {
         Command::Inspect(args) => inspect::run(&args),
         Command::Profile(args) => profile::run(&args),
         Command::Diff(args) => diff::run(&args),
+        Command::Fetch(args) => fetch::run_fetch(&args),
+        Command::Refresh(args) => fetch::run_refresh(&args),
+        Command::Introspect(args) => {
+            token_queries::run_token_query(token_queries::Query::Introspect, &args)
+        }
+        Command::Revoke(args) => {
+            token_queries::run_token_query(token_queries::Query::Revoke, &args)
+        }
+        Command::Userinfo(args) => token_queries::run_userinfo(&args),
+        Command::Call(args) => call::run(&args),
     };
     status.into()
 }

@@ -147,7 +147,7 @@ fn out_lines(text: &str) {
 }
 
 /// The secret store, its warning said once on stderr.
-fn open_secrets() -> std::sync::Arc<dyn SecretStore> {
+pub(super) fn open_secrets() -> std::sync::Arc<dyn SecretStore> {
     let opened = secrets::open();
     if let Some(warning) = &opened.warning {
         eprintln!(
