@@ -212,7 +212,7 @@ impl Exchange {
     pub fn request_body_text(&self, reveal: bool) -> Option<String> {
         let body = self.request_body.as_ref()?;
         if reveal {
-            return Some(body.to_string());
+            return Some(body.reveal().to_string());
         }
         if is_form(&self.request_headers) {
             return Some(mask_form(body));
@@ -255,7 +255,7 @@ impl Exchange {
                 continue;
             }
             let value = if reveal {
-                h.value.to_string()
+                h.value.reveal().to_string()
             } else {
                 mask_header(&h.name, &h.value, false)
             };
@@ -281,7 +281,7 @@ impl Exchange {
                 }
             } else {
                 let text = if reveal {
-                    body.to_string()
+                    body.reveal().to_string()
                 } else {
                     mask_text_body(body)
                 };

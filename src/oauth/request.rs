@@ -361,7 +361,7 @@ impl HttpClient {
             builder = builder.header(name, value);
         }
         if let Some(body) = &request.body {
-            builder = builder.body(body.to_string());
+            builder = builder.body(body.reveal().to_string());
         }
         let mut headers = request.headers;
         headers.push(Header {
@@ -415,7 +415,7 @@ impl HttpClient {
         let location = response_headers
             .iter()
             .find(|h| h.name.eq_ignore_ascii_case("location"))
-            .map(|h| h.value.to_string());
+            .map(|h| h.value.reveal().to_string());
         let read = body.len();
         exchange.response = Some(ExchangeResponse {
             status,
