@@ -90,7 +90,11 @@ async fn flow_for(op: &oidc::OidcServer, http: &HttpClient) -> AuthCodeFlow {
     let metadata = discover(http, &op.issuer).await.expect("discovery");
     AuthCodeFlow::from_metadata(
         &metadata,
-        ClientAuth::confidential("app-client", AuthMethod::ClientSecretBasic, "app-secret".into()),
+        ClientAuth::confidential(
+            "app-client",
+            AuthMethod::ClientSecretBasic,
+            "app-secret".into(),
+        ),
         TokenParams {
             scope: Some("openid profile email".into()),
             ..TokenParams::default()
@@ -175,7 +179,11 @@ mod raw_http {
             Some(q) => format!("{}?{q}", u.path()),
             None => u.path().to_string(),
         };
-        write!(s, "GET {target} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n").unwrap();
+        write!(
+            s,
+            "GET {target} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+        )
+        .unwrap();
         let mut text = String::new();
         s.read_to_string(&mut text).unwrap();
         text.split(' ').nth(1).unwrap().parse().unwrap()

@@ -290,8 +290,9 @@ impl AuthCodeFlow {
             params: self.params.clone(),
         };
         let outcome = tokio::select! {
-            r = exchange.send(http) => r?,
+            biased;
             () = cancel.cancelled() => return Err(CallbackError::Cancelled.into()),
+            r = exchange.send(http) => r?,
         };
         on_step(FlowStep::CodeExchanged {
             exchange: Box::new(outcome.exchange.clone()),
@@ -368,13 +369,10 @@ impl DeviceFlow {
         let result = self.steps(http, keys, clock, cancel, &mut on_step).await;
         match &result {
             Ok(DeviceFlowResult::Refused(o)) => {
-                let message = o
-                    .error()
-                    .map(ToString::to_string)
-                    .unwrap_or_default();
+                let message = o.error().map(ToString::to_string).unwrap_or_default();
                 on_step(FlowStep::Failed { message });
             }
-            Ok(DeviceFlowResult::Finished(r)) => finish(&Ok::<_, FlowError>(r), &mut on_step),
+            Ok(DeviceFlowResult::Finished(r)) => finish(&Ok::<_, FlowError>(&**r), &mut on_step),
             Err(e) => on_step(FlowStep::Failed {
                 message: e.to_string(),
             }),
@@ -396,12 +394,13 @@ impl DeviceFlow {
             params: self.params.clone(),
         };
         let issued = tokio::select! {
-            r = request.send(http) => r?,
+            biased;
             () = cancel.cancelled() => return Err(PollError::Cancelled.into()),
+            r = request.send(http) => r?,
         };
         let authorization = match &issued.reply {
             Reply::Success(a) => a.clone(),
-            Reply::Error(_) => return Ok(DeviceFlowResult::Refused(issued)),
+            Reply::Error(_) => return Ok(DeviceFlowResult::Refused(Box::new(issued))),
         };
         on_step(FlowStep::DeviceCodeIssued {
             user_code: authorization.user_code.clone(),
@@ -417,13 +416,19 @@ impl DeviceFlow {
             params: self.params.clone(),
         };
         let outcome = poller
-            .poll(http, &authorization, clock, cancel.cancelled(), |p: &Poll| {
-                on_step(FlowStep::Polled {
-                    n: p.n,
-                    status: p.status.clone(),
-                    exchange: Box::new(p.exchange.clone()),
-                });
-            })
+            .poll(
+                http,
+                &authorization,
+                clock,
+                cancel.cancelled(),
+                |p: &Poll| {
+                    on_step(FlowStep::Polled {
+                        n: p.n,
+                        status: p.status.clone(),
+                        exchange: Box::new(p.exchange.clone()),
+                    });
+                },
+            )
             .await?;
         let id_token = id_token_step(
             &outcome,
@@ -434,7 +439,10 @@ impl DeviceFlow {
             on_step,
         )
         .await;
-        Ok(DeviceFlowResult::Finished(FlowResult { outcome, id_token }))
+        Ok(DeviceFlowResult::Finished(Box::new(FlowResult {
+            outcome,
+            id_token,
+        })))
     }
 }
 
@@ -443,10 +451,10 @@ impl DeviceFlow {
 #[must_use]
 pub enum DeviceFlowResult {
     /// The device authorization endpoint said no; no code was issued.
-    Refused(Outcome<super::grants::device::DeviceAuthorization>),
+    Refused(Box<Outcome<super::grants::device::DeviceAuthorization>>),
     /// Polling ended with tokens or the server's reason to stop (access_denied,
     /// expired_token …), in `outcome.reply`.
-    Finished(FlowResult),
+    Finished(Box<FlowResult>),
 }
 
 async fn id_token_step(

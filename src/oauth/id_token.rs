@@ -60,8 +60,8 @@ pub async fn check_id_token(
     expect: &IdTokenExpectations,
     keys: &KeyResolver,
 ) -> Result<IdTokenCheck, IdTokenUnreadable> {
-    let token = crate::token::parse(id_token.reveal())
-        .map_err(|e| IdTokenUnreadable(e.to_string()))?;
+    let token =
+        crate::token::parse(id_token.reveal()).map_err(|e| IdTokenUnreadable(e.to_string()))?;
     let verdict = match &token {
         Token::Jws(jws) if !jws.is_unsecured() => Some(
             keys.verify(jws, &KeySource::Issuer(expect.issuer.clone()))
@@ -103,8 +103,12 @@ pub fn judge_id_token(
     }
     if !report.checks.iter().any(|c| c.id == "signature") {
         report.checks.push(
-            Check::new("signature", CheckStatus::Fail, "the ID token is not a signed JWT")
-                .hint(oidc),
+            Check::new(
+                "signature",
+                CheckStatus::Fail,
+                "the ID token is not a signed JWT",
+            )
+            .hint(oidc),
         );
     }
     report.checks.push(nonce_check(claims.get("nonce"), expect));
@@ -139,10 +143,7 @@ fn nonce_check(nonce: Option<&Value>, expect: &IdTokenExpectations) -> Check {
     }
 }
 
-fn azp_check(
-    claims: &serde_json::Map<String, Value>,
-    expect: &IdTokenExpectations,
-) -> Check {
+fn azp_check(claims: &serde_json::Map<String, Value>, expect: &IdTokenExpectations) -> Check {
     let audiences = claims
         .get("aud")
         .and_then(|v| string_list(v).ok())
@@ -157,7 +158,10 @@ fn azp_check(
         Some(a) => Check::new(
             "azp",
             CheckStatus::Fail,
-            format!("authorized party is \"{a}\", not this client \"{}\"", expect.client_id),
+            format!(
+                "authorized party is \"{a}\", not this client \"{}\"",
+                expect.client_id
+            ),
         )
         .hint("the ID token was issued to another client; do not accept it"),
         None if audiences.len() > 1 => Check::new(
@@ -168,6 +172,10 @@ fn azp_check(
                 audiences.len()
             ),
         ),
-        None => Check::new("azp", CheckStatus::Info, "no azp (one audience: not needed)"),
+        None => Check::new(
+            "azp",
+            CheckStatus::Info,
+            "no azp (one audience: not needed)",
+        ),
     }
 }

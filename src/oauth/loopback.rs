@@ -192,10 +192,11 @@ impl LoopbackListener {
             }
         };
         tokio::select! {
+            biased;
+            () = cancelled => Err(CallbackError::Cancelled),
             r = tokio::time::timeout(timeout, accept) => r.unwrap_or(Err(CallbackError::TimedOut {
                 seconds: timeout.as_secs(),
             })),
-            () = cancelled => Err(CallbackError::Cancelled),
         }
         // `self` drops here: the port closes and a second connection is refused.
     }
@@ -206,15 +207,14 @@ impl LoopbackListener {
         mut stream: TcpStream,
         expect: &CallbackExpectation,
     ) -> Option<Result<Callback, CallbackError>> {
-        let target = match tokio::time::timeout(REQUEST_READ_TIMEOUT, read_target(&mut stream))
-            .await
-        {
-            Ok(Some(t)) => t,
-            _ => {
-                respond(&mut stream, 400, "Bad Request", PAGE_REFUSED).await;
-                return None;
-            }
-        };
+        let target =
+            match tokio::time::timeout(REQUEST_READ_TIMEOUT, read_target(&mut stream)).await {
+                Ok(Some(t)) => t,
+                _ => {
+                    respond(&mut stream, 400, "Bad Request", PAGE_REFUSED).await;
+                    return None;
+                }
+            };
         let (path, query) = target.split_once('?').unwrap_or((&target, ""));
         if path != self.path {
             respond(&mut stream, 404, "Not Found", "").await;
@@ -260,13 +260,20 @@ async fn respond(stream: &mut TcpStream, status: u16, reason: &str, body: &str) 
 }
 
 /// Checks the query of a callback: state first (nothing else is trusted before it matches),
-/// then an `error=`, then `iss` (RFC 9207 §2.4), then the code.
-#[must_use]
-pub fn judge_callback(query: &str, expect: &CallbackExpectation) -> Result<Callback, CallbackError> {
+/// then `iss` (RFC 9207 §2.4: error responses carry it too), then an `error=`, then the code.
+pub fn judge_callback(
+    query: &str,
+    expect: &CallbackExpectation,
+) -> Result<Callback, CallbackError> {
     let pairs: Vec<(String, String)> = url::form_urlencoded::parse(query.as_bytes())
         .map(|(k, v)| (k.into_owned(), v.into_owned()))
         .collect();
-    let get = |name: &str| pairs.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());
+    let get = |name: &str| {
+        pairs
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+    };
     let state = get("state");
     if state.as_deref() != Some(expect.state.as_str()) {
         return Err(CallbackError::StateMismatch { received: state });
@@ -342,7 +349,9 @@ mod tests {
             &e,
         )
         .unwrap_err();
-        assert!(matches!(&denied, CallbackError::Denied { error: ErrorCode::AccessDenied, description: Some(d), .. } if d == "no way"));
+        assert!(
+            matches!(&denied, CallbackError::Denied { error: ErrorCode::AccessDenied, description: Some(d), .. } if d == "no way")
+        );
         assert!(denied.to_string().contains("no way"));
         assert_eq!(
             judge_callback(&format!("state=s1&{iss}"), &e),
@@ -364,7 +373,9 @@ mod tests {
                 Err(CallbackError::NotLoopback { .. })
             ));
         }
-        let l = LoopbackListener::bind_uri("http://127.0.0.1:0/cb").await.unwrap();
+        let l = LoopbackListener::bind_uri("http://127.0.0.1:0/cb")
+            .await
+            .unwrap();
         assert!(l.redirect_uri().starts_with("http://127.0.0.1:"));
         assert!(l.redirect_uri().ends_with("/cb"));
     }

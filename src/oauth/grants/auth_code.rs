@@ -102,7 +102,12 @@ impl AuthorizationRequest {
             q.append_pair("response_type", "code");
             q.append_pair("client_id", &self.client_id);
             q.append_pair("redirect_uri", &self.redirect_uri);
-            if let Some(scope) = self.params.scope.as_deref().filter(|s| !s.trim().is_empty()) {
+            if let Some(scope) = self
+                .params
+                .scope
+                .as_deref()
+                .filter(|s| !s.trim().is_empty())
+            {
                 q.append_pair("scope", scope);
             }
             q.append_pair("state", &state);

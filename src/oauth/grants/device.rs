@@ -256,21 +256,25 @@ impl DevicePoller {
             let expired = PollError::Expired {
                 seconds: authorization.expires_in,
             };
+            // `biased`: once cancelled, never one more request, whatever else is ready.
             if now + interval >= deadline {
                 tokio::select! {
-                    () = clock.sleep(deadline.saturating_sub(now)) => return Err(expired),
+                    biased;
                     () = &mut cancelled => return Err(PollError::Cancelled),
+                    () = clock.sleep(deadline.saturating_sub(now)) => return Err(expired),
                 }
             }
             tokio::select! {
-                () = clock.sleep(interval) => {}
+                biased;
                 () = &mut cancelled => return Err(PollError::Cancelled),
+                () = clock.sleep(interval) => {}
             }
             n += 1;
             let at = clock.now();
             let outcome = tokio::select! {
-                r = self.send_once(http, &authorization.device_code) => r?,
+                biased;
                 () = &mut cancelled => return Err(PollError::Cancelled),
+                r = self.send_once(http, &authorization.device_code) => r?,
             };
             let status = match &outcome.reply {
                 Reply::Success(_) => PollStatus::Issued,

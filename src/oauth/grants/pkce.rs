@@ -28,7 +28,9 @@ pub struct RandomError;
 /// `bytes` random bytes, base64url without padding.
 pub fn random_text(bytes: usize) -> Result<String, RandomError> {
     let mut buf = vec![0u8; bytes];
-    SystemRandom::new().fill(&mut buf).map_err(|_| RandomError)?;
+    SystemRandom::new()
+        .fill(&mut buf)
+        .map_err(|_| RandomError)?;
     Ok(URL_SAFE_NO_PAD.encode(buf))
 }
 
