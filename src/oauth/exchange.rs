@@ -46,6 +46,8 @@ const SECRET_HEADERS: &[&str] = &[
 #[serde(rename_all = "snake_case")]
 pub enum Endpoint {
     Token,
+    /// The device authorization endpoint (RFC 8628 §3.1).
+    DeviceAuthorization,
     Introspection,
     Revocation,
     Userinfo,
@@ -61,6 +63,7 @@ impl fmt::Display for Endpoint {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
             Self::Token => "the token endpoint",
+            Self::DeviceAuthorization => "the device authorization endpoint",
             Self::Introspection => "the introspection endpoint",
             Self::Revocation => "the revocation endpoint",
             Self::Userinfo => "the userinfo endpoint",

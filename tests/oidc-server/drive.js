@@ -5,7 +5,7 @@
 // and a tiny name -> value cookie jar (no cookie paths are needed; see README).
 //
 // Usage:
-//   node drive.js authorize <authorization-url> [--login alice] [--deliver]
+//   node drive.js authorize <authorization-url> [--login alice] [--deliver] [--deny]
 //       Acts as the browser for an authorization request (the URL the app
 //       under test would open). Follows redirects, signs in as --login (any
 //       name works; default "alice", password is ignored) and consents. When
@@ -13,9 +13,13 @@
 //         CALLBACK <redirect_uri?code=...&state=...&iss=...>
 //       and, with --deliver, also GETs that URL (as a browser would, e.g. to
 //       reach the app's loopback listener) and prints DELIVERED <status>.
-//   node drive.js device <issuer> <user_code> [--login bob]
+//       --deny presses Cancel on the first page instead: the callback then
+//       carries error=access_denied.
+//   node drive.js device <issuer> <user_code> [--login bob] [--deny]
 //       Approves a device authorization: enters the user_code at
 //       <issuer>/device, confirms, signs in, consents. Prints APPROVED.
+//       --deny aborts at the confirm page instead (the next poll is
+//       access_denied) and prints DENIED.
 //   node drive.js selftest <issuer>
 //       Exercises every feature the tests rely on; prints one line per check
 //       and "selftest: ok (<n> checks)" or exits non-zero on the first failure.
@@ -70,7 +74,9 @@ function hidden(html, name) {
 // devInteractions page met on the way, until a redirect leaves the issuer
 // (returns that URL) or a non-redirect page that is not an interaction is
 // reached (returns { page }).
-async function browse(browser, issuer, url, login) {
+// With `deny`, the first interaction page is abandoned through its abort link
+// (the user presses Cancel): the server redirects with error=access_denied.
+async function browse(browser, issuer, url, login, deny = false) {
   let next = url;
   for (let hop = 0; hop < 20; hop += 1) {
     const abs = new URL(next, issuer).href;
@@ -83,6 +89,12 @@ async function browse(browser, issuer, url, login) {
     if (res.status !== 200) throw new Error(`GET ${abs} -> ${res.status}: ${res.text.slice(0, 500)}`);
     const m = new URL(abs).pathname.match(/^\/interaction\/([^/]+)$/);
     if (!m) return { page: res };
+    if (deny) {
+      const abort = await browser.request(`${abs}/abort`);
+      if (abort.status !== 303) throw new Error(`GET ${abs}/abort -> ${abort.status}: ${abort.text.slice(0, 500)}`);
+      next = abort.location;
+      continue;
+    }
     const prompt = hidden(res.text, 'prompt');
     let form;
     if (prompt === 'login') form = { prompt: 'login', login, password: 'anything' };
@@ -95,20 +107,27 @@ async function browse(browser, issuer, url, login) {
   throw new Error('too many redirects');
 }
 
-async function authorize(authUrl, { login = 'alice', browser = new Browser() } = {}) {
+async function authorize(authUrl, { login = 'alice', browser = new Browser(), deny = false } = {}) {
   const issuer = new URL(authUrl).origin;
-  const out = await browse(browser, issuer, authUrl, login);
+  const out = await browse(browser, issuer, authUrl, login, deny);
   if (!out.callback) throw new Error(`authorization ended on a page, not a redirect: ${out.page.text.slice(0, 800)}`);
   return out.callback;
 }
 
-async function approveDevice(issuer, userCode, { login = 'bob', browser = new Browser() } = {}) {
+async function approveDevice(issuer, userCode, { login = 'bob', browser = new Browser(), deny = false } = {}) {
   const start = await browser.request(`${issuer}/device`);
   const xsrf = hidden(start.text, 'xsrf');
   if (!xsrf) throw new Error(`no xsrf on ${issuer}/device: ${start.text.slice(0, 500)}`);
   const confirmPage = await browser.request(`${issuer}/device`, { method: 'POST', form: { xsrf, user_code: userCode } });
   if (confirmPage.status !== 200 || !confirmPage.text.includes('name="confirm"')) {
     throw new Error(`user_code not accepted (${confirmPage.status}): ${confirmPage.text.slice(0, 800)}`);
+  }
+  if (deny) {
+    const aborted = await browser.request(`${issuer}/device`, {
+      method: 'POST', form: { xsrf, user_code: userCode, abort: 'yes' },
+    });
+    if (aborted.status >= 400) throw new Error(`device abort -> ${aborted.status}: ${aborted.text.slice(0, 500)}`);
+    return;
   }
   const confirmed = await browser.request(`${issuer}/device`, {
     method: 'POST', form: { xsrf, user_code: userCode, confirm: 'yes' },
@@ -239,7 +258,7 @@ async function main(argv) {
   const [cmd, ...args] = argv;
   switch (cmd) {
     case 'authorize': {
-      const cb = await authorize(args[0], { login: opt(args, '--login', 'alice') });
+      const cb = await authorize(args[0], { login: opt(args, '--login', 'alice'), deny: args.includes('--deny') });
       console.log(`CALLBACK ${cb}`);
       if (args.includes('--deliver')) {
         const res = await fetch(cb, { redirect: 'manual' });
@@ -248,14 +267,14 @@ async function main(argv) {
       break;
     }
     case 'device':
-      await approveDevice(args[0].replace(/\/$/, ''), args[1], { login: opt(args, '--login', 'bob') });
-      console.log('APPROVED');
+      await approveDevice(args[0].replace(/\/$/, ''), args[1], { login: opt(args, '--login', 'bob'), deny: args.includes('--deny') });
+      console.log(args.includes('--deny') ? 'DENIED' : 'APPROVED');
       break;
     case 'selftest':
       await selftest(args[0].replace(/\/$/, ''));
       break;
     default:
-      console.error('usage: node drive.js authorize <url> [--login NAME] [--deliver] | device <issuer> <user_code> [--login NAME] | selftest <issuer>');
+      console.error('usage: node drive.js authorize <url> [--login NAME] [--deliver] [--deny] | device <issuer> <user_code> [--login NAME] [--deny] | selftest <issuer>');
       process.exit(2);
   }
 }

@@ -2,8 +2,11 @@
 //! read tolerantly: `token_type` in any case, `expires_in` as a number or (with a warning)
 //! a string, Keycloak's `refresh_expires_in`.
 
+pub mod auth_code;
 pub mod client_credentials;
+pub mod device;
 pub mod password;
+pub mod pkce;
 pub mod refresh;
 
 use std::fmt;
@@ -19,7 +22,9 @@ use super::request::{Endpoint, HttpRequest};
 use super::warning::Warning;
 use crate::sensitive::Sensitive;
 
+pub use auth_code::{Authorization, AuthorizationRequest, CodeExchangeRequest};
 pub use client_credentials::ClientCredentialsRequest;
+pub use device::{DeviceAuthorization, DeviceAuthorizationRequest, DevicePoller};
 pub use password::PasswordRequest;
 pub use refresh::{RefreshRequest, Refreshed};
 
