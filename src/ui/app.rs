@@ -162,7 +162,7 @@ impl App {
         match entry {
             Some(entry) => {
                 entry.key.kind = KeyKind::KeyText;
-                entry.key.key_text = text;
+                entry.key.key_text = text.into();
                 let id = entry.id;
                 let words = format!(
                     "Loaded the key from {name} for {}; press Verify",

@@ -62,11 +62,11 @@ pub fn run_window() -> ExitCode {
         // gradients, and without a GPU (Xvfb, remote desktops) that per-pixel work is the
         // larger part of each countdown frame.
         dithering: false,
-        // TOKENSCOPE_CONFIG_DIR moves every file tokenscope writes (tests and demos use it);
-        // otherwise eframe's per-platform data directory holds the window settings.
-        persistence_path: std::env::var_os("TOKENSCOPE_CONFIG_DIR")
-            .filter(|d| !d.is_empty())
-            .map(|d| std::path::PathBuf::from(d).join("window.ron")),
+        // The window settings sit beside profiles.toml in the config directory (which
+        // TOKENSCOPE_CONFIG_DIR moves); without one, eframe's own data directory holds them.
+        persistence_path: crate::config::config_dir()
+            .ok()
+            .map(|d| d.join("window.ron")),
         ..Default::default()
     };
     let result = eframe::run_native(

@@ -8,6 +8,7 @@ use crate::token::SignatureStatus;
 
 use crate::ui::state::entry::{Entry, KeyKind};
 use crate::ui::state::intent::Intent;
+use crate::ui::widgets::secret_field::SecretBuffer;
 use crate::ui::widgets::style;
 
 /// Draws the verification form of `entry`.
@@ -43,7 +44,7 @@ pub fn show(ui: &mut Ui, entry: &mut Entry, presenter: bool) -> Vec<Intent> {
                 "Secret (base64 or base64url)"
             });
             ui.horizontal(|ui| {
-                let edit = TextEdit::singleline(&mut key.secret)
+                let edit = TextEdit::singleline(&mut SecretBuffer(&mut key.secret))
                     .password(presenter || !key.reveal)
                     .desired_width(ui.available_width() - 70.0);
                 changed |= ui.add(edit).labelled_by(label.id).changed();
@@ -70,7 +71,7 @@ pub fn show(ui: &mut Ui, entry: &mut Entry, presenter: bool) -> Vec<Intent> {
                     .id_salt("key-text")
                     .max_height(150.0)
                     .show(ui, |ui| {
-                        let edit = TextEdit::multiline(&mut key.key_text)
+                        let edit = TextEdit::multiline(&mut SecretBuffer(&mut key.key_text))
                             .code_editor()
                             .desired_rows(5)
                             .desired_width(f32::INFINITY)

@@ -88,7 +88,7 @@ pub fn malformed(ui: &mut Ui, entry: &Entry, presenter: bool) -> Vec<Intent> {
             }
             if ui.button("Copy what was pasted").clicked() {
                 intents.push(Intent::Copy {
-                    text: entry.raw.clone().into(),
+                    text: entry.raw.clone(),
                     what: "the pasted text".into(),
                 });
             }

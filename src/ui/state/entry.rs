@@ -9,6 +9,7 @@
 use std::sync::Arc;
 
 use crate::jose::KeySource;
+use crate::sensitive::Sensitive;
 use crate::token::claims::TokenType;
 use crate::token::lifetime::{Lifetime, LifetimeState};
 use crate::token::parse::{Jws, Payload};
@@ -36,7 +37,7 @@ pub struct Entry {
     /// The name the token had in the paste: `access_token`, `id_token`, `refresh_token` …
     pub source: Option<String>,
     /// The token string as found after normalisation.
-    pub raw: String,
+    pub raw: Sensitive,
     /// What normalisation removed, in words.
     pub stripped: Vec<String>,
     pub body: Body,
@@ -138,8 +139,8 @@ impl KeyKind {
 #[derive(Clone, PartialEq, Eq)]
 pub struct KeyForm {
     pub kind: KeyKind,
-    pub secret: String,
-    pub key_text: String,
+    pub secret: Sensitive,
+    pub key_text: Sensitive,
     pub jwks_url: String,
     pub issuer: String,
     /// A key file's path as typed; the file is read by the worker and lands in `key_text`.
@@ -154,11 +155,16 @@ impl KeyForm {
     /// The key source the form describes, or `None` while its field is empty.
     #[must_use]
     pub fn source(&self) -> Option<KeySource> {
-        let nonempty = |s: &str| (!s.trim().is_empty()).then(|| s.trim().to_string());
+        let nonempty = |s: &Sensitive| {
+            let s = s.reveal().trim();
+            (!s.is_empty()).then(|| s.to_string())
+        };
         match self.kind {
             // A secret is used as typed, apart from a trailing line break from a paste.
             KeyKind::Secret => (!self.secret.is_empty())
-                .then(|| KeySource::Secret(self.secret.trim_end_matches(['\r', '\n']).to_string())),
+                .then(|| KeySource::Secret(
+                    self.secret.reveal().trim_end_matches(['\r', '\n']).to_string(),
+                )),
             KeyKind::SecretBase64 => nonempty(&self.secret).map(KeySource::SecretBase64),
             KeyKind::KeyText => nonempty(&self.key_text).map(KeySource::KeyText),
             KeyKind::JwksUrl => nonempty(&self.jwks_url).map(KeySource::JwksUrl),
@@ -196,7 +202,7 @@ impl Entry {
     #[must_use]
     pub fn new(
         id: EntryId,
-        raw: String,
+        raw: Sensitive,
         source: Option<String>,
         stripped: Vec<String>,
         now: i64,
@@ -241,8 +247,8 @@ impl Entry {
             expect,
             key: KeyForm {
                 kind: KeyKind::KeyText,
-                secret: String::new(),
-                key_text: String::new(),
+                secret: Sensitive::default(),
+                key_text: Sensitive::default(),
                 jwks_url: String::new(),
                 issuer,
                 file_path: String::new(),
@@ -463,7 +469,7 @@ mod tests {
 
     #[test]
     fn malformed_tokens_are_kept_with_their_error() {
-        let e = Entry::new(1, ".e3=0.c2ln".into(), None, Vec::new(), 0, 60);
+        let e = Entry::new(1, Sensitive::from(".e3=0.c2ln"), None, Vec::new(), 0, 60);
         assert!(matches!(e.body, Body::Malformed(_)));
         assert_eq!(e.kind_label(), "Unreadable token");
     }

@@ -251,7 +251,7 @@ impl App {
             stripped.extend(found.context.map(|place| format!("found in {place}")));
             let mut entry = Entry::new(
                 id,
-                found.token,
+                found.token.into(),
                 found.label,
                 stripped,
                 now,
@@ -299,11 +299,11 @@ impl App {
         ] {
             let id = self.state.next_job();
             let mut entry =
-                Entry::new(id, raw, None, Vec::new(), now, self.settings.default_leeway);
+                Entry::new(id, raw.into(), None, Vec::new(), now, self.settings.default_leeway);
             entry.group = Some(group);
             entry.label = self.state.unique_label(label);
             entry.key.kind = KeyKind::KeyText;
-            entry.key.key_text.clone_from(&samples.public_jwk);
+            entry.key.key_text = samples.public_jwk.clone().into();
             entry.expect.audience = "https://api.example.com".into();
             if label.contains("ID token") {
                 entry.expect.audience = "tokenscope-demo".into();

@@ -2,3 +2,4 @@
 
 pub(super) mod mask;
 pub(super) mod style;
+pub(super) mod secret_field;
