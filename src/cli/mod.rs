@@ -1,7 +1,7 @@
 //! `tokenscope <command>`: the headless face of the same core the window uses.
 
-mod diff;
 mod call;
+mod diff;
 mod fetch;
 mod human;
 mod inspect;

@@ -43,7 +43,7 @@ pub fn show(ui: &mut Ui, entry: &mut Entry, presenter: bool) -> Vec<Intent> {
         }
         if ui.small_button("Copy token").clicked() {
             intents.push(Intent::Copy {
-                text: raw.as_str().into(),
+                text: raw.clone(),
                 what: "the token".into(),
             });
         }

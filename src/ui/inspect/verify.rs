@@ -44,7 +44,8 @@ pub fn show(ui: &mut Ui, entry: &mut Entry, presenter: bool) -> Vec<Intent> {
                 "Secret (base64 or base64url)"
             });
             ui.horizontal(|ui| {
-                let edit = TextEdit::singleline(&mut SecretBuffer(&mut key.secret))
+                let mut buffer = SecretBuffer(&mut key.secret);
+                let edit = TextEdit::singleline(&mut buffer)
                     .password(presenter || !key.reveal)
                     .desired_width(ui.available_width() - 70.0);
                 changed |= ui.add(edit).labelled_by(label.id).changed();
@@ -71,7 +72,8 @@ pub fn show(ui: &mut Ui, entry: &mut Entry, presenter: bool) -> Vec<Intent> {
                     .id_salt("key-text")
                     .max_height(150.0)
                     .show(ui, |ui| {
-                        let edit = TextEdit::multiline(&mut SecretBuffer(&mut key.key_text))
+                        let mut buffer = SecretBuffer(&mut key.key_text);
+                        let edit = TextEdit::multiline(&mut buffer)
                             .code_editor()
                             .desired_rows(5)
                             .desired_width(f32::INFINITY)

@@ -159,16 +159,24 @@ impl KeyForm {
             let s = s.reveal().trim();
             (!s.is_empty()).then(|| s.to_string())
         };
+        let plain = |s: &String| {
+            let s = s.trim();
+            (!s.is_empty()).then(|| s.to_string())
+        };
         match self.kind {
             // A secret is used as typed, apart from a trailing line break from a paste.
-            KeyKind::Secret => (!self.secret.is_empty())
-                .then(|| KeySource::Secret(
-                    self.secret.reveal().trim_end_matches(['\r', '\n']).to_string(),
-                )),
+            KeyKind::Secret => (!self.secret.is_empty()).then(|| {
+                KeySource::Secret(
+                    self.secret
+                        .reveal()
+                        .trim_end_matches(['\r', '\n'])
+                        .to_string(),
+                )
+            }),
             KeyKind::SecretBase64 => nonempty(&self.secret).map(KeySource::SecretBase64),
             KeyKind::KeyText => nonempty(&self.key_text).map(KeySource::KeyText),
-            KeyKind::JwksUrl => nonempty(&self.jwks_url).map(KeySource::JwksUrl),
-            KeyKind::Issuer => nonempty(&self.issuer).map(KeySource::Issuer),
+            KeyKind::JwksUrl => plain(&self.jwks_url).map(KeySource::JwksUrl),
+            KeyKind::Issuer => plain(&self.issuer).map(KeySource::Issuer),
         }
     }
 }

@@ -298,8 +298,14 @@ impl App {
             (samples.id_token, "Sample ID token (expired)"),
         ] {
             let id = self.state.next_job();
-            let mut entry =
-                Entry::new(id, raw.into(), None, Vec::new(), now, self.settings.default_leeway);
+            let mut entry = Entry::new(
+                id,
+                raw.into(),
+                None,
+                Vec::new(),
+                now,
+                self.settings.default_leeway,
+            );
             entry.group = Some(group);
             entry.label = self.state.unique_label(label);
             entry.key.kind = KeyKind::KeyText;

@@ -1,5 +1,5 @@
 //! Colours, text sizes and the small widgets every area shares, and presenter-mode masking.
 
 pub(super) mod mask;
-pub(super) mod style;
 pub(super) mod secret_field;
+pub(super) mod style;
