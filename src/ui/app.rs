@@ -140,6 +140,8 @@ impl App {
                     Ok(text) => self.add_text(&text, &name, target),
                 }
             }
+            // The window has no server side yet: nothing asks the worker for it.
+            Event::Server(_) => {}
             Event::Samples { job, result } => {
                 if self.state.samples_job != Some(job) {
                     return;
