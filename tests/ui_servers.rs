@@ -11,58 +11,11 @@ mod util;
 
 use std::time::Duration;
 
-use egui_kittest::Harness;
-use egui_kittest::kittest::{NodeT as _, Queryable as _};
+use egui_kittest::kittest::Queryable as _;
 use serde_json::json;
-use tokenscope::ui::App;
+use ui_common::servers::{add_profile, attach, click, secret_value, server_tab, settle, type_into};
 use ui_common::{NOW, fresh_token, labels_containing, paste, wait_for, window};
 use util::http_server::{Reply, TestServer};
-
-/// Attaches the selected token to the profile `name` through the header strip's chooser.
-fn attach(harness: &mut Harness<'_, App>, name: &str) {
-    harness.get_by_label("Attach to profile").click();
-    harness.run_steps(2);
-    harness
-        .query_all_by_label_contains(&format!("{name} ("))
-        .next()
-        .unwrap()
-        .click();
-    harness.run_steps(2);
-}
-
-fn type_into(harness: &mut Harness<'_, App>, label: &str, text: &str) {
-    let field = harness.get_by_label(label);
-    field.focus();
-    field.type_text(text);
-    harness.run_steps(2);
-}
-
-fn click(harness: &mut Harness<'_, App>, label: &str) {
-    harness.get_by_label(label).click();
-    harness.run_steps(2);
-}
-
-/// The secret field's text as assistive technology reads it.
-fn secret_value(harness: &Harness<'_, App>) -> String {
-    harness
-        .get_by_label("Client secret")
-        .accesskit_node()
-        .value()
-        .unwrap_or_default()
-}
-
-/// Fills the New profile form and saves it; waits until the profile is listed.
-fn add_profile(harness: &mut Harness<'_, App>, name: &str, fields: &[(&str, &str)]) {
-    click(harness, "New profile");
-    type_into(harness, "Name", name);
-    for (label, text) in fields {
-        type_into(harness, label, text);
-    }
-    click(harness, "Save profile");
-    wait_for(harness, "the saved profile", |h| {
-        h.state().profile_names().iter().any(|n| n == name)
-    });
-}
 
 #[test]
 fn a_profile_is_added_its_secret_revealed_and_masked_and_removed() {
@@ -148,15 +101,8 @@ fn fetch_then_introspect_against_the_real_server() {
     assert!(labels_containing(&harness, "lifetime unknown").is_empty());
 
     click(&mut harness, "Introspect");
-    wait_for(&mut harness, "the introspection", |h| {
-        h.state().background_jobs() == 0 && h.state().server_jobs() == 0
-    });
-    harness
-        .get_all_by_role_and_label(egui::Role::Button, "Server")
-        .next()
-        .unwrap()
-        .click();
-    harness.run_steps(2);
+    settle(&mut harness, "the introspection");
+    server_tab(&mut harness);
     assert!(
         labels_containing(&harness, "active")
             .iter()
@@ -201,15 +147,8 @@ fn introspection_is_set_against_the_claims_and_differences_are_flagged() {
     paste(&mut harness, &fresh_token());
     attach(&mut harness, "stub");
     click(&mut harness, "Introspect");
-    wait_for(&mut harness, "the introspection", |h| {
-        h.state().background_jobs() == 0 && h.state().server_jobs() == 0
-    });
-    harness
-        .get_all_by_role_and_label(egui::Role::Button, "Server")
-        .next()
-        .unwrap()
-        .click();
-    harness.run_steps(2);
+    settle(&mut harness, "the introspection");
+    server_tab(&mut harness);
     let flagged = labels_containing(&harness, "differs: ");
     assert!(flagged.iter().any(|l| l.contains("scope")), "{flagged:?}");
     assert!(flagged.iter().any(|l| l.contains("exp")), "{flagged:?}");
@@ -237,15 +176,8 @@ fn an_inactive_token_is_an_answer_in_words() {
     paste(&mut harness, &fresh_token());
     attach(&mut harness, "stub");
     click(&mut harness, "Introspect");
-    wait_for(&mut harness, "the introspection", |h| {
-        h.state().background_jobs() == 0 && h.state().server_jobs() == 0
-    });
-    harness
-        .get_all_by_role_and_label(egui::Role::Button, "Server")
-        .next()
-        .unwrap()
-        .click();
-    harness.run_steps(2);
+    settle(&mut harness, "the introspection");
+    server_tab(&mut harness);
     assert!(
         !labels_containing(
             &harness,
@@ -287,12 +219,7 @@ fn the_rotation_timeline_grows_on_each_refresh() {
             .contains(&"Refresh token".to_string())
     );
 
-    harness
-        .get_all_by_role_and_label(egui::Role::Button, "Server")
-        .next()
-        .unwrap()
-        .click();
-    harness.run_steps(2);
+    server_tab(&mut harness);
     assert!(!labels_containing(&harness, "No refresh yet.").is_empty());
     for rows in 1..=2 {
         click(&mut harness, "Refresh");

@@ -109,6 +109,7 @@ impl App {
                             known_exp: None,
                         },
                     );
+                    self.state.selected.get_or_insert(id);
                     if let Some(e) = self.state.entry_mut(id) {
                         e.server.kept = true;
                         e.label = format!("Kept token ({})", kept.profile);
