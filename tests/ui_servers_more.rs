@@ -286,3 +286,72 @@ fn a_skewed_server_clock_becomes_a_clock_check_on_the_token() {
         "the clock check: {clock:?}"
     );
 }
+
+#[test]
+fn the_exchange_log_redacts_until_revealed_and_copies_curl_with_placeholders() {
+    let access = token(json!({"sub": "alice", "iat": NOW, "exp": NOW + 300}));
+    let answer = access.clone();
+    let stub = TestServer::start(move |_| {
+        Reply::json(&json!({"access_token": answer, "token_type": "Bearer", "expires_in": 300}))
+    });
+    let (mut harness, _clock) = window();
+    harness.run();
+    add_profile(
+        &mut harness,
+        "logged",
+        &[
+            ("Issuer URL", &stub.base),
+            ("Client ID", "client-a"),
+            ("Client secret", "very-secret-value"),
+            ("token endpoint", &stub.url("/token")),
+        ],
+    );
+    click(&mut harness, "Fetch");
+    wait_for(&mut harness, "the token", |h| {
+        !h.state().entry_labels().is_empty()
+    });
+    harness
+        .query_all_by_label_contains("Show exchange log (1)")
+        .next()
+        .unwrap()
+        .click();
+    harness.run_steps(2);
+    harness
+        .query_all_by_label_contains("POST http")
+        .next()
+        .unwrap()
+        .click();
+    harness.run_steps(2);
+    // base64("client-a:very-secret-value") starts with Y2xpZW50LWE6dmVye.
+    let basic = "Y2xpZW50LWE6dmVye";
+    assert!(!labels_containing(&harness, "Authorization").is_empty());
+    assert!(labels_containing(&harness, basic).is_empty(), "redacted");
+    assert!(
+        labels_containing(&harness, &access[40..80]).is_empty(),
+        "token redacted"
+    );
+
+    harness.get_by_label("Copy as curl").click();
+    harness.step();
+    let copied: Vec<String> = harness
+        .output()
+        .platform_output
+        .commands
+        .iter()
+        .filter_map(|c| match c {
+            egui::OutputCommand::CopyText(t) => Some(t.clone()),
+            _ => None,
+        })
+        .collect();
+    assert!(
+        copied
+            .iter()
+            .any(|t| t.contains("$CLIENT_SECRET") && !t.contains("very-secret")),
+        "{copied:?}"
+    );
+    harness.run_steps(2);
+
+    click(&mut harness, "Reveal secrets");
+    assert!(!labels_containing(&harness, basic).is_empty(), "revealed");
+    assert!(!labels_containing(&harness, &access[40..80]).is_empty());
+}

@@ -17,7 +17,6 @@ pub fn show(
     servers: &mut ServersState,
     name: &ProfileName,
     profile: &Profile,
-    presenter: bool,
     intents: &mut Vec<Intent>,
 ) {
     style::section(ui, "Fetch a token");
@@ -79,7 +78,6 @@ pub fn show(
             profile.audience.as_deref().unwrap_or("none")
         ),
     );
-    let _ = presenter;
     ui.add_space(4.0);
     ui.horizontal(|ui| match running {
         Some(job) => {

@@ -36,7 +36,7 @@ pub fn show(ui: &mut Ui, servers: &mut ServersState, presenter: bool) -> Vec<Int
             } else if servers.import_text.is_some() {
                 import_view(ui, servers, &mut intents);
             } else if let Some(name) = servers.open.clone() {
-                page(ui, servers, &name, presenter, &mut intents);
+                page(ui, servers, &name, &mut intents);
             }
         });
     intents
@@ -183,13 +183,7 @@ fn import_view(ui: &mut Ui, servers: &mut ServersState, intents: &mut Vec<Intent
     });
 }
 
-fn page(
-    ui: &mut Ui,
-    servers: &mut ServersState,
-    name: &ProfileName,
-    presenter: bool,
-    intents: &mut Vec<Intent>,
-) {
+fn page(ui: &mut Ui, servers: &mut ServersState, name: &ProfileName, intents: &mut Vec<Intent>) {
     let Some(profile) = servers.profile(name).cloned() else {
         ui.weak("This profile is gone.");
         return;
@@ -292,5 +286,5 @@ fn page(
         }
     }
     ui.add_space(10.0);
-    fetch::show(ui, servers, name, &profile, presenter, intents);
+    fetch::show(ui, servers, name, &profile, intents);
 }
