@@ -355,3 +355,69 @@ fn the_exchange_log_redacts_until_revealed_and_copies_curl_with_placeholders() {
     assert!(!labels_containing(&harness, basic).is_empty(), "revealed");
     assert!(!labels_containing(&harness, &access[40..80]).is_empty());
 }
+
+#[test]
+fn userinfo_shows_the_claims_and_presenter_mode_hides_the_personal_ones() {
+    let op = oidc::OidcServer::start("a");
+    let (mut harness, _clock) = window();
+    harness.run();
+    add_profile(
+        &mut harness,
+        "pw",
+        &[
+            ("Issuer URL", &op.issuer),
+            ("Client ID", "password-client"),
+            ("Client secret", "password-secret"),
+            ("Scopes", "openid profile"),
+        ],
+    );
+    harness.get_by_label("Grant").click();
+    harness.run_steps(2);
+    click(&mut harness, "password (legacy)");
+    ui_common::servers::type_into(&mut harness, "Username", "tester");
+    ui_common::servers::type_into(&mut harness, "Password", "tester-password");
+    click(&mut harness, "Fetch");
+    wait_for(&mut harness, "the tokens", |h| {
+        !h.state().entry_labels().is_empty()
+    });
+    click(&mut harness, "Userinfo");
+    settle(&mut harness, "userinfo");
+    // The answer opens the Server tab.
+    assert!(!labels_containing(&harness, "Test User").is_empty());
+    harness.key_press_modifiers(
+        egui::Modifiers::COMMAND | egui::Modifiers::SHIFT,
+        egui::Key::P,
+    );
+    harness.run_steps(2);
+    assert!(labels_containing(&harness, "Test User").is_empty());
+}
+
+#[test]
+fn call_api_explains_the_refusal_against_the_token() {
+    let api = TestServer::start(|_| {
+        Reply::new(401, "application/json", "{}").header(
+            "WWW-Authenticate",
+            r#"Bearer error="insufficient_scope", scope="orders:write""#,
+        )
+    });
+    let (mut harness, _clock) = window();
+    harness.run();
+    paste(&mut harness, &fresh_token());
+    server_tab(&mut harness);
+    ui_common::servers::type_into(&mut harness, "URL", &api.url("/orders"));
+    click(&mut harness, "Send with this token");
+    settle(&mut harness, "the call");
+    assert!(!labels_containing(&harness, "HTTP 401").is_empty());
+    let said = labels_containing(&harness, "the API says insufficient_scope");
+    assert!(
+        said.iter()
+            .any(|l| l.contains("orders:write") && l.contains("orders:read")),
+        "{said:?}"
+    );
+    let sent = api.seen();
+    assert!(
+        sent[0]
+            .header("authorization")
+            .is_some_and(|h| h.starts_with("Bearer eyJ"))
+    );
+}
