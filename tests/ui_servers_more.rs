@@ -421,3 +421,49 @@ fn call_api_explains_the_refusal_against_the_token() {
             .is_some_and(|h| h.starts_with("Bearer eyJ"))
     );
 }
+
+#[test]
+fn keep_alive_fetches_again_for_client_credentials() {
+    let fetches = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counted = Arc::clone(&fetches);
+    let stub = TestServer::start(move |_| {
+        let n = counted.fetch_add(1, Ordering::SeqCst) as i64;
+        let iat = NOW + 81 * n;
+        Reply::json(&json!({
+            "access_token": token(json!({"sub": "svc", "iat": iat, "exp": iat + 100, "n": n})),
+            "token_type": "Bearer", "expires_in": 100
+        }))
+    });
+    let (mut harness, clock) = window();
+    harness.run();
+    add_profile(
+        &mut harness,
+        "svc",
+        &[
+            ("Issuer URL", &stub.base),
+            ("Client ID", "c"),
+            ("Client secret", "s"),
+            ("token endpoint", &stub.url("/token")),
+        ],
+    );
+    click(&mut harness, "Fetch");
+    wait_for(&mut harness, "the token", |h| {
+        !h.state().entry_labels().is_empty()
+    });
+    // No refresh token came: Refresh says why, Keep alive fetches again instead.
+    assert!(
+        harness
+            .get_by_label("Refresh")
+            .accesskit_node()
+            .is_disabled()
+    );
+    click(&mut harness, "Keep alive");
+    assert!(!labels_containing(&harness, "auto-refresh in 1 min 20 s").is_empty());
+    clock.advance_seconds(81);
+    harness.step();
+    settle(&mut harness, "the new fetch");
+    assert_eq!(fetches.load(Ordering::SeqCst), 2);
+    // The same entry holds the new token, still kept alive.
+    assert_eq!(harness.state().entry_labels(), ["Access token"]);
+    assert!(!labels_containing(&harness, "auto-refresh in").is_empty());
+}
