@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use crate::worker::JobId;
 
 use crate::ui::state::entry::{Entry, EntryId};
+use crate::ui::state::servers::ServersState;
 
 /// Everything the window holds at run time and never saves: tokens, keys, jobs.
 #[derive(Default)]
@@ -28,6 +29,8 @@ pub struct AppState {
     pub key_panel_fits: bool,
     /// The frame in which the Paste button asked the platform for the clipboard.
     pub paste_asked_in_frame: Option<u64>,
+    /// Profiles, server jobs, fetched groups and the exchange log.
+    pub servers: ServersState,
     next_id: u64,
 }
 
@@ -94,7 +97,7 @@ impl AppState {
             .unwrap_or_default()
     }
 
-    /// Verifications and file reads still running.
+    /// Verifications, file reads and server calls still running.
     #[must_use]
     pub fn background_jobs(&self) -> usize {
         self.entries
@@ -103,5 +106,6 @@ impl AppState {
             .count()
             + self.file_jobs.len()
             + usize::from(self.samples_job.is_some())
+            + self.servers.calls_running()
     }
 }

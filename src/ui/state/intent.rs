@@ -65,6 +65,8 @@ pub enum Intent {
     RevealPersonal(EntryId, bool),
     /// The Compare tab sets the selected token against this one.
     CompareWith(EntryId),
+    /// Profiles, server operations, the exchange log.
+    Server(crate::ui::state::servers::ServerIntent),
 }
 
 impl App {
@@ -105,6 +107,8 @@ impl App {
             }
             Intent::Select(id) => {
                 self.state.selected = Some(id);
+                // A token chosen takes the centre back from a profile page.
+                self.state.servers.close_centre();
                 if self.state.renaming.as_ref().is_some_and(|(r, _)| *r != id) {
                     self.state.renaming = None;
                 }
@@ -200,6 +204,7 @@ impl App {
                     e.reveal_personal = reveal;
                 }
             }
+            Intent::Server(intent) => self.apply_server(ctx, intent),
             Intent::ToggleSidePanel => {
                 self.settings.show_side_panel = !self.settings.show_side_panel
             }
@@ -263,6 +268,9 @@ impl App {
             self.state.entries.push(entry);
         }
         self.state.selected = first.or(self.state.selected);
+        if first.is_some() {
+            self.state.servers.close_centre();
+        }
         let malformed = self
             .state
             .selected
@@ -390,6 +398,10 @@ impl App {
         if let Some(job) = entry.verification.running {
             self.send(Command::Cancel(job));
         }
+        if let Some((job, _)) = self.state.servers.running_for(id) {
+            self.state.servers.jobs.remove(&job);
+            self.send(Command::Cancel(job));
+        }
         if self.state.renaming.as_ref().is_some_and(|(r, _)| *r == id) {
             self.state.renaming = None;
         }
@@ -397,6 +409,7 @@ impl App {
             && !self.state.entries.iter().any(|e| e.group == Some(group))
         {
             self.state.groups.retain(|g| g.id != group);
+            self.state.servers.groups.remove(&group);
         }
         if self.state.selected == Some(id) {
             let next = at.min(self.state.entries.len().saturating_sub(1));

@@ -4,4 +4,5 @@
 pub(super) mod app_state;
 pub(super) mod entry;
 pub(super) mod intent;
+pub(super) mod servers;
 pub(super) mod settings;

@@ -9,6 +9,7 @@
 //! This module knows nothing of egui: the waker is a plain callback (see STYLE.md item 5).
 
 pub mod sample;
+pub mod servers;
 
 use std::collections::HashMap;
 use std::fmt;
@@ -27,6 +28,7 @@ use crate::token::SignatureVerdict;
 use crate::token::parse::Jws;
 
 pub use sample::Samples;
+pub use servers::{ServerCommand, ServerEvent, ServerSetup};
 
 /// Identifies one piece of background work; chosen by the caller, unique per process.
 pub type JobId = u64;
@@ -51,6 +53,8 @@ pub enum Command {
     ReadFile { job: JobId, path: PathBuf },
     /// Build the sample tokens, signed with a fresh throwaway key, relative to `now`.
     MakeSamples { job: JobId, now: i64 },
+    /// Profiles, discovery, the keychain and the server operations (see `servers`).
+    Server(ServerCommand),
 }
 
 // By hand: a command may hold a secret, which must never reach a log line.
@@ -61,6 +65,8 @@ impl fmt::Debug for Command {
             Self::Cancel(job) => write!(f, "Cancel({job})"),
             Self::ReadFile { job, path } => write!(f, "ReadFile({job}, {})", path.display()),
             Self::MakeSamples { job, now } => write!(f, "MakeSamples({job}, {now})"),
+            // Its own Debug keeps every token and secret in `Sensitive`.
+            Self::Server(command) => write!(f, "Server({command:?})"),
         }
     }
 }
@@ -84,6 +90,8 @@ pub enum Event {
         job: JobId,
         result: Result<Samples, String>,
     },
+    /// An answer from the server side (see `servers`).
+    Server(ServerEvent),
 }
 
 /// The handle the UI holds. Dropping it stops the worker: running jobs are cancelled.
@@ -99,8 +107,15 @@ impl fmt::Debug for Worker {
 }
 
 impl Worker {
-    /// Starts the background thread and its tokio runtime.
+    /// Starts the background thread and its tokio runtime, with profiles in the config
+    /// directory and secrets in the OS keychain.
     pub fn spawn(waker: Waker) -> std::io::Result<Self> {
+        Self::spawn_with(waker, ServerSetup::default())
+    }
+
+    /// As `spawn`, with profiles and secrets where `setup` says (tests use a temporary
+    /// directory and the memory store).
+    pub fn spawn_with(waker: Waker, setup: ServerSetup) -> std::io::Result<Self> {
         let (commands, command_rx) = unbounded_channel();
         let (event_tx, events) = mpsc::channel();
         let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -118,7 +133,7 @@ impl Worker {
                 // A LocalSet, so the resolver's futures need not be `Send`; HTTP connections
                 // that hyper spawns still run on the runtime's worker threads.
                 let local = tokio::task::LocalSet::new();
-                runtime.block_on(local.run_until(serve(command_rx, outbox)));
+                runtime.block_on(local.run_until(serve(command_rx, outbox, setup)));
             })?;
         Ok(Self { commands, events })
     }
@@ -151,8 +166,10 @@ impl Outbox {
     }
 }
 
-async fn serve(mut commands: UnboundedReceiver<Command>, outbox: Outbox) {
+async fn serve(mut commands: UnboundedReceiver<Command>, outbox: Outbox, setup: ServerSetup) {
     let resolver = Arc::new(KeyResolver::new());
+    let server_side = servers::ServerSide::new(setup, outbox.clone());
+    tokio::task::spawn_local(Arc::clone(&server_side).warm_up());
     let mut running: HashMap<JobId, AbortHandle> = HashMap::new();
     while let Some(command) = commands.recv().await {
         running.retain(|_, handle| !handle.is_finished());
@@ -182,6 +199,11 @@ async fn serve(mut commands: UnboundedReceiver<Command>, outbox: Outbox) {
                     .unwrap_or_else(|e| Err(format!("reading stopped: {e}")));
                     outbox.send(Event::FileRead { job, path, result });
                 });
+                running.insert(job, task.abort_handle());
+            }
+            Command::Server(command) => {
+                let job = command.job();
+                let task = tokio::task::spawn_local(Arc::clone(&server_side).run(command));
                 running.insert(job, task.abort_handle());
             }
             Command::MakeSamples { job, now } => {
@@ -241,9 +263,17 @@ mod tests {
     fn worker() -> (Worker, mpsc::Receiver<()>) {
         let (woke_tx, woke) = mpsc::channel();
         let woke_tx = std::sync::Mutex::new(woke_tx);
-        let worker = Worker::spawn(Box::new(move || {
-            let _ = woke_tx.lock().map(|tx| tx.send(()));
-        }))
+        // The memory store: the keychain probe's warning would be one more event here.
+        let setup = ServerSetup {
+            profiles_path: None,
+            secrets: Some(Arc::new(crate::secrets::MemoryStore::new())),
+        };
+        let worker = Worker::spawn_with(
+            Box::new(move || {
+                let _ = woke_tx.lock().map(|tx| tx.send(()));
+            }),
+            setup,
+        )
         .unwrap();
         (worker, woke)
     }
