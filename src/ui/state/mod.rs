@@ -3,5 +3,6 @@
 
 pub(super) mod app_state;
 pub(super) mod entry;
+pub mod flow_run;
 pub(super) mod intent;
 pub(super) mod settings;
