@@ -74,6 +74,11 @@ impl App {
         (self.clock)().div_euclid(1000)
     }
 
+    /// Milliseconds since 1970 by the window's clock.
+    pub(super) fn now_ms(&self) -> i64 {
+        (self.clock)()
+    }
+
     pub(super) fn notify(&mut self, level: Level, text: impl Into<String>) {
         self.state.notice = Some(Notice {
             level,
@@ -152,6 +157,7 @@ impl App {
                     }
                 }
             }
+            Event::Flow(event) => self.handle_flow_event(event),
         }
     }
 
@@ -433,6 +439,14 @@ impl eframe::App for App {
             .frame(style::central(ui))
             .show(ui, |ui| self.centre(ui, now, &mut intents));
 
+        if self.state.flows.open {
+            intents.extend(crate::ui::flows::flows_window::show(
+                &ctx,
+                &self.state.flows,
+                now_ms,
+                presenter,
+            ));
+        }
         if self.state.help_open {
             intents.extend(help::show(&ctx));
         }

@@ -8,24 +8,32 @@
 //!
 //! This module knows nothing of egui: the waker is a plain callback (see STYLE.md item 5).
 
+pub mod flows;
 pub mod sample;
 
 use std::collections::HashMap;
 use std::fmt;
 use std::io::Read as _;
 use std::path::{Path, PathBuf};
+use std::rc::Rc;
 use std::sync::Arc;
 use std::sync::mpsc;
+
+use tokio::sync::OnceCell;
 
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 use tokio::task::AbortHandle;
 
 use crate::jose::KeySource;
 use crate::oauth::discovery::KeyResolver;
+use crate::oauth::http::HttpClient;
+use crate::ops::Services;
+use crate::secrets;
 use crate::sensitive::Sensitive;
 use crate::token::SignatureVerdict;
 use crate::token::parse::Jws;
 
+pub use flows::{FlowCommand, FlowEvent};
 pub use sample::Samples;
 
 /// Identifies one piece of background work; chosen by the caller, unique per process.
@@ -51,6 +59,8 @@ pub enum Command {
     ReadFile { job: JobId, path: PathBuf },
     /// Build the sample tokens, signed with a fresh throwaway key, relative to `now`.
     MakeSamples { job: JobId, now: i64 },
+    /// Log in through the browser or another device, or cancel such a flow (see `flows`).
+    Flow(FlowCommand),
 }
 
 // By hand: a command may hold a secret, which must never reach a log line.
@@ -61,6 +71,7 @@ impl fmt::Debug for Command {
             Self::Cancel(job) => write!(f, "Cancel({job})"),
             Self::ReadFile { job, path } => write!(f, "ReadFile({job}, {})", path.display()),
             Self::MakeSamples { job, now } => write!(f, "MakeSamples({job}, {now})"),
+            Self::Flow(command) => write!(f, "Flow({command:?})"),
         }
     }
 }
@@ -84,6 +95,8 @@ pub enum Event {
         job: JobId,
         result: Result<Samples, String>,
     },
+    /// A flow's step, or its end (see `flows`).
+    Flow(FlowEvent),
 }
 
 /// The handle the UI holds. Dropping it stops the worker: running jobs are cancelled.
@@ -154,6 +167,8 @@ impl Outbox {
 async fn serve(mut commands: UnboundedReceiver<Command>, outbox: Outbox) {
     let resolver = Arc::new(KeyResolver::new());
     let mut running: HashMap<JobId, AbortHandle> = HashMap::new();
+    let flow_services: Rc<OnceCell<Arc<Services>>> = Rc::default();
+    let mut flow_jobs = flows::FlowJobs::default();
     while let Some(command) = commands.recv().await {
         running.retain(|_, handle| !handle.is_finished());
         match command {
@@ -184,6 +199,13 @@ async fn serve(mut commands: UnboundedReceiver<Command>, outbox: Outbox) {
                 });
                 running.insert(job, task.abort_handle());
             }
+            Command::Flow(command) => {
+                let cell = Rc::clone(&flow_services);
+                let services = async move { Arc::clone(cell.get_or_init(open_services).await) };
+                if let Some((job, handle)) = flow_jobs.run(command, services, &outbox) {
+                    running.insert(job, handle);
+                }
+            }
             Command::MakeSamples { job, now } => {
                 let outbox = outbox.clone();
                 let task = tokio::task::spawn_local(async move {
@@ -200,6 +222,15 @@ async fn serve(mut commands: UnboundedReceiver<Command>, outbox: Outbox) {
     for handle in running.values() {
         handle.abort();
     }
+}
+
+/// The services the flows run over, the keychain opened off the async threads (it blocks);
+/// without one, secrets stay in memory and each flow's findings say so.
+async fn open_services() -> Arc<Services> {
+    let store = tokio::task::spawn_blocking(|| secrets::open().store)
+        .await
+        .unwrap_or_else(|_| Arc::new(secrets::MemoryStore::new()));
+    Arc::new(Services::new(HttpClient::new(), store))
 }
 
 /// Reads a dropped or named file as UTF-8 text, refusing anything bigger than a token could be.

@@ -6,4 +6,5 @@ pub mod compare;
 mod device_code;
 mod flow_step;
 pub mod flow_view;
+pub mod flows_window;
 mod qr;

@@ -65,6 +65,8 @@ pub enum Intent {
     RevealPersonal(EntryId, bool),
     /// The Compare tab sets the selected token against this one.
     CompareWith(EntryId),
+    /// The Flows window: open it, start or cancel a login, replay one.
+    Flow(crate::ui::state::flows::FlowIntent),
 }
 
 impl App {
@@ -177,6 +179,7 @@ impl App {
             }
             Intent::SetTab(tab) => self.settings.tab = tab,
             Intent::CompareWith(id) => self.state.compare_with = Some(id),
+            Intent::Flow(intent) => self.apply_flow(ctx, intent),
             Intent::SetTheme(theme) => {
                 self.settings.theme = theme;
                 ctx.set_theme(theme.preference());

@@ -4,5 +4,6 @@
 pub(super) mod app_state;
 pub(super) mod entry;
 pub mod flow_run;
+pub(super) mod flows;
 pub(super) mod intent;
 pub(super) mod settings;
