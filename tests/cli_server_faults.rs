@@ -303,7 +303,14 @@ fn a_device_login_against_a_server_without_a_device_endpoint_says_how_to_set_one
     let home = Home::without_keychain();
     home.add_profile("dev", &server);
     let run = home.run(
-        &["fetch", "--profile", "dev", "--grant", "device_code", "--json"],
+        &[
+            "fetch",
+            "--profile",
+            "dev",
+            "--grant",
+            "device_code",
+            "--json",
+        ],
         "",
     );
     assert_eq!(run.status, 2, "{}{}", run.stdout, run.stderr);
@@ -317,7 +324,12 @@ fn a_device_login_against_a_server_without_a_device_endpoint_says_how_to_set_one
         "{out}"
     );
     // Nothing was sent but the discovery request(s).
-    assert!(server.paths().iter().all(|p| p.starts_with("/.well-known/")));
+    assert!(
+        server
+            .paths()
+            .iter()
+            .all(|p| p.starts_with("/.well-known/"))
+    );
 }
 
 /// A token endpoint that hands out `rt-A` on client_credentials and answers refreshes with
