@@ -258,10 +258,13 @@ impl App {
             .filter(|l| is_live(l.state))
             .filter_map(|l| seconds_until_text_changes(l, now))
             .min();
-        if let Some(seconds) = next {
+        let token_ms = next.map(|seconds| {
             let to_boundary = 1000 - now_ms.rem_euclid(1000);
             // A few ms past the boundary, so the new second has surely begun.
-            let ms = (seconds - 1).max(0) * 1000 + to_boundary + 15;
+            (seconds - 1).max(0) * 1000 + to_boundary + 15
+        });
+        let flow_ms = self.state.flows.ms_until_countdown_changes(now_ms);
+        if let Some(ms) = token_ms.into_iter().chain(flow_ms).min() {
             ctx.request_repaint_after(Duration::from_millis(ms.unsigned_abs()));
         }
     }

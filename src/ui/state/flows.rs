@@ -35,6 +35,18 @@ impl Flows {
             .map(|(j, r)| (*j, r))
     }
 
+    /// Milliseconds until a device code's countdown on screen shows another second (plus a
+    /// few, so the new second has surely begun); None when no countdown is on screen.
+    #[must_use]
+    pub fn ms_until_countdown_changes(&self, now_ms: i64) -> Option<i64> {
+        let (_, run) = self.shown_run().filter(|_| self.open)?;
+        let code = run.device_code.as_ref().filter(|_| run.is_running())?;
+        let left = code.expires_at_ms - now_ms;
+        // The countdown shows whole seconds rounded up: it changes as `left` crosses the next
+        // multiple of 1000 below it.
+        (left > 0).then(|| (left - 1).rem_euclid(1000) + 1 + 15)
+    }
+
     fn run_mut(&mut self, job: JobId) -> Option<&mut FlowRun> {
         self.runs
             .iter_mut()
