@@ -1,7 +1,7 @@
 //! The Flows window end to end, as a user drives it: open Flows, press Device login on a
 //! profile, read the code (large, with its QR code), approve it on "another device"
 //! (drive.js against the real test server), and see the flow finish with its tokens in the
-//! workspace. One test in this binary: it points the config directory at a temporary one.
+//! workspace, where the token's Flow tab shows the same steps. One test in this binary: it points the config directory at a temporary one.
 
 #[path = "support/oidc.rs"]
 mod oidc;
@@ -69,4 +69,17 @@ fn a_device_login_from_the_flows_window_ends_with_its_tokens_in_the_workspace() 
     assert!(!labels_containing(&harness, "ID token checked").is_empty());
     // The code is gone from the screen once used.
     assert!(labels_containing(&harness, &qr).is_empty());
+
+    // The flow stays next to its tokens: the token's Flow tab replays how it came to be.
+    // The toolbar's toggle (the window's title says "Flows" too) closes the window.
+    harness
+        .get_by_role_and_label(egui::accesskit::Role::Button, "Flows")
+        .click();
+    harness.run_steps(3);
+    assert!(labels_containing(&harness, "1. device code issued").is_empty());
+    harness.get_by_label("Flow").click();
+    harness.run_steps(3);
+    assert!(!labels_containing(&harness, "1. device code issued").is_empty());
+    assert!(!labels_containing(&harness, "ID token checked").is_empty());
+    harness.get_by_label("Replay");
 }

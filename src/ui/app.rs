@@ -206,6 +206,7 @@ impl App {
                 (Key::Num2, Tab::Tree),
                 (Key::Num3, Tab::Raw),
                 (Key::Num4, Tab::Compare),
+                (Key::Num5, Tab::Flow),
             ] {
                 if i.consume_key(Modifiers::COMMAND, key) {
                     out.push(Intent::SetTab(tab));
@@ -279,6 +280,10 @@ impl App {
             return;
         };
         let compare = (tab == Tab::Compare).then(|| self.compare_for(id));
+        // Cloned: the entry below borrows the state for the rest of the frame.
+        let flow = (tab == Tab::Flow)
+            .then(|| self.state.flows.run_of(id).map(|(j, r)| (j, r.clone())))
+            .flatten();
         let Some(entry) = self.state.entry_mut(id) else {
             return;
         };
@@ -330,6 +335,12 @@ impl App {
                     intents.extend(compare::show(ui, compare, presenter));
                 }
             }
+            Tab::Flow => intents.extend(crate::ui::flows::flows_window::token_tab(
+                ui,
+                flow.as_ref().map(|(j, r)| (*j, r)),
+                now * 1000,
+                presenter,
+            )),
         }
     }
 

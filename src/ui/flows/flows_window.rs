@@ -1,12 +1,13 @@
 //! The Flows window: each profile with "Log in" (the system browser) and "Device login",
-//! every flow run this session, and the flow view of the one chosen.
+//! every flow run this session, and the flow view of the one chosen; and a token's Flow tab.
 
 use egui::{RichText, Ui};
 
 use super::flow_view;
-use crate::ui::state::flow_run::{FlowKind, RunState};
+use crate::ui::state::flow_run::{FlowKind, FlowRun, RunState};
 use crate::ui::state::flows::{FlowIntent, Flows};
 use crate::ui::state::intent::Intent;
+use crate::worker::JobId;
 
 /// Draws the window while it is open.
 pub fn show(ctx: &egui::Context, flows: &Flows, now_ms: i64, presenter: bool) -> Vec<Intent> {
@@ -15,6 +16,8 @@ pub fn show(ctx: &egui::Context, flows: &Flows, now_ms: i64, presenter: bool) ->
     egui::Window::new("Flows")
         .open(&mut open)
         .default_size([760.0, 620.0])
+        // Below the toolbar, so its Flows toggle stays reachable.
+        .default_pos([300.0, 64.0])
         .vscroll(false)
         .show(ctx, |ui| {
             egui::Panel::left("flow-profiles")
@@ -99,4 +102,27 @@ fn runs(ui: &mut Ui, flows: &Flows, intents: &mut Vec<Intent>) {
             intents.push(Intent::Flow(FlowIntent::Show(*job)));
         }
     }
+}
+
+/// The Flow tab of a token: the flow that produced it, or a word on where flows come from.
+pub fn token_tab(
+    ui: &mut Ui,
+    run: Option<(JobId, &FlowRun)>,
+    now_ms: i64,
+    presenter: bool,
+) -> Vec<Intent> {
+    let Some((job, run)) = run else {
+        ui.weak("This token did not come from a login in this session. Open Flows (toolbar) to log in with a profile and watch each step.");
+        return Vec::new();
+    };
+    let mut intents = Vec::new();
+    egui::ScrollArea::vertical()
+        .id_salt(("token-flow", job))
+        .auto_shrink([false; 2])
+        .show(ui, |ui| {
+            for action in flow_view::show(ui, run, now_ms, presenter) {
+                intents.push(Intent::Flow(FlowIntent::Act { job, action }));
+            }
+        });
+    intents
 }

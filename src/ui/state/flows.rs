@@ -2,11 +2,14 @@
 //! under its worker job), which one is on screen, and the one place that acts on what the
 //! Flows window asks for and on the worker's flow events.
 
+use std::collections::{HashMap, HashSet};
+
 use crate::ops::{FlowRequest, Target};
 use crate::sensitive::Sensitive;
 use crate::ui::app::App;
 use crate::ui::flows::flow_view::FlowAction;
 use crate::ui::state::app_state::Level;
+use crate::ui::state::entry::EntryId;
 use crate::ui::state::flow_run::{FlowKind, FlowRun, RunToken};
 use crate::ui::state::intent::Intent;
 use crate::worker::{Command, FlowCommand, FlowEvent, JobId};
@@ -22,6 +25,8 @@ pub struct Flows {
     pub runs: Vec<(JobId, FlowRun)>,
     /// The run on screen.
     pub shown: Option<JobId>,
+    /// The workspace's tokens that a run produced, and that run.
+    pub produced: HashMap<EntryId, JobId>,
 }
 
 impl Flows {
@@ -45,6 +50,16 @@ impl Flows {
         // The countdown shows whole seconds rounded up: it changes as `left` crosses the next
         // multiple of 1000 below it.
         (left > 0).then(|| (left - 1).rem_euclid(1000) + 1 + 15)
+    }
+
+    /// The run that produced the token `entry`, if one did this session.
+    #[must_use]
+    pub fn run_of(&self, entry: EntryId) -> Option<(JobId, &FlowRun)> {
+        let job = *self.produced.get(&entry)?;
+        self.runs
+            .iter()
+            .find(|(j, _)| *j == job)
+            .map(|(j, r)| (*j, r))
     }
 
     fn run_mut(&mut self, job: JobId) -> Option<&mut FlowRun> {
@@ -183,7 +198,14 @@ impl App {
                         // The whole answer, as a pasted token response is: its tokens land in
                         // the workspace as one group.
                         let text = Sensitive::from(tokens.raw.to_string());
+                        let before: HashSet<EntryId> =
+                            self.state.entries.iter().map(|e| e.id).collect();
                         self.add_text(&text, &origin, None);
+                        for entry in &self.state.entries {
+                            if !before.contains(&entry.id) {
+                                self.state.flows.produced.insert(entry.id, job);
+                            }
+                        }
                     }
                 }
             }

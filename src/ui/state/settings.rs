@@ -70,10 +70,18 @@ pub enum Tab {
     Raw,
     /// The selected token against another one.
     Compare,
+    /// The steps of the flow that produced the selected token.
+    Flow,
 }
 
 impl Tab {
-    pub const ALL: [Self; 4] = [Self::Overview, Self::Tree, Self::Raw, Self::Compare];
+    pub const ALL: [Self; 5] = [
+        Self::Overview,
+        Self::Tree,
+        Self::Raw,
+        Self::Compare,
+        Self::Flow,
+    ];
 
     #[must_use]
     pub fn label(self) -> &'static str {
@@ -82,6 +90,7 @@ impl Tab {
             Self::Tree => "Tree",
             Self::Raw => "Raw",
             Self::Compare => "Compare",
+            Self::Flow => "Flow",
         }
     }
 }
