@@ -294,13 +294,19 @@ fn call_names_the_missing_scope_and_the_audience() {
 }
 
 #[test]
-fn the_interactive_grants_are_not_built_yet() {
+fn a_device_login_against_a_server_without_a_device_endpoint_says_how_to_set_one() {
+    // Discovery answers, naming this server as the issuer, with no device endpoint.
+    let server = TestServer::start_with(|r: &Request| {
+        let issuer = format!("http://{}", r.header("host").unwrap_or_default());
+        Reply::json(&json!({"issuer": issuer, "token_endpoint": format!("{issuer}/token")}))
+    });
     let home = Home::without_keychain();
+    home.add_profile("dev", &server);
     let run = home.run(
         &[
             "fetch",
             "--profile",
-            "any",
+            "dev",
             "--grant",
             "device_code",
             "--json",
@@ -308,11 +314,21 @@ fn the_interactive_grants_are_not_built_yet() {
         "",
     );
     assert_eq!(run.status, 2, "{}{}", run.stdout, run.stderr);
+    let out = run.json();
+    assert_eq!(out["error"], "endpoint_not_advertised");
     assert!(
-        run.json()["detail"]
+        out["detail"]
             .as_str()
             .unwrap()
-            .contains("not built yet")
+            .contains("--device-endpoint URL"),
+        "{out}"
+    );
+    // Nothing was sent but the discovery request(s).
+    assert!(
+        server
+            .paths()
+            .iter()
+            .all(|p| p.starts_with("/.well-known/"))
     );
 }
 

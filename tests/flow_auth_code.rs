@@ -365,6 +365,7 @@ async fn a_timeout_and_a_cancel_stop_the_wait_with_no_token_request() {
         token_endpoint: "https://as.example/token".into(),
         client: ClientAuth::public("app"),
         params: TokenParams::default(),
+        token_extra: Vec::new(),
         redirect_uri: None,
         timeout: Duration::from_millis(200),
     };

@@ -10,6 +10,7 @@ use super::server::{Fail, Keychain, ServerOpts, Session, early_failure, secret_l
 use super::server_output::{
     finding_lines, ok_json, place, print_json, print_lines, print_refusal, refusal_json,
 };
+use crate::oauth::id_token::IdTokenCheck;
 use crate::oauth::outcome::Reply;
 use crate::ops::{self, FetchRequest, Grant, RefreshRequest, RefreshSource, TokenResult};
 use crate::token::lifetime::LifetimeState;
@@ -72,19 +73,18 @@ pub struct RefreshArgs {
 
 /// Runs `fetch`.
 pub fn run_fetch(args: &FetchArgs) -> Status {
+    if matches!(
+        args.grant,
+        GrantArg::AuthorizationCode | GrantArg::DeviceCode
+    ) {
+        return super::flows::run(args);
+    }
     let grant = match grant_of(args) {
         Ok(g) => g,
         Err(fail) => return early_failure(&args.opts, fail),
     };
-    let scope = (!args.scopes.is_empty()).then(|| {
-        args.scopes
-            .iter()
-            .flat_map(|s| s.split_whitespace())
-            .collect::<Vec<_>>()
-            .join(" ")
-    });
     let request = FetchRequest {
-        scope,
+        scope: scope_of(&args.scopes),
         resources: args.resources.clone(),
         ..FetchRequest::new(grant)
     };
@@ -97,9 +97,20 @@ pub fn run_fetch(args: &FetchArgs) -> Status {
         Err(fail) => return early_failure(&args.opts, fail),
     };
     match session.block_on(ops::fetch(&session.services, &target, request)) {
-        Ok(result) => print_tokens(&session, &result),
+        Ok(result) => print_tokens(&session, &result, None),
         Err(e) => session.failed(&e),
     }
+}
+
+/// The `--scope` values as one space-separated scope, when any was given.
+pub(super) fn scope_of(scopes: &[String]) -> Option<String> {
+    (!scopes.is_empty()).then(|| {
+        scopes
+            .iter()
+            .flat_map(|s| s.split_whitespace())
+            .collect::<Vec<_>>()
+            .join(" ")
+    })
 }
 
 fn grant_of(args: &FetchArgs) -> Result<Grant, Fail> {
@@ -125,15 +136,9 @@ fn grant_of(args: &FetchArgs) -> Result<Grant, Fail> {
             let password = secret_line("password", "--password-stdin")?;
             Ok(Grant::Password { username, password })
         }
-        // NOT BUILT YET: the interactive grants are flows in src/oauth; replace this arm
-        // when they land.
-        GrantArg::AuthorizationCode | GrantArg::DeviceCode => Err(bad(&format!(
-            "--grant {}: not built yet in this version; use client_credentials or password",
-            args.grant
-                .to_possible_value()
-                .map(|v| v.get_name().to_string())
-                .unwrap_or_default()
-        ))),
+        GrantArg::AuthorizationCode | GrantArg::DeviceCode => Err(bad(
+            "the interactive grants run as flows (cli::flows), not as a plain token request",
+        )),
     }
 }
 
@@ -160,12 +165,18 @@ pub fn run_refresh(args: &RefreshArgs) -> Status {
         scope: None,
     };
     match session.block_on(ops::refresh(&session.services, &target, request)) {
-        Ok(result) => print_tokens(&session, &result),
+        Ok(result) => print_tokens(&session, &result, None),
         Err(e) => session.failed(&e),
     }
 }
 
-fn print_tokens(session: &Session, result: &TokenResult) -> Status {
+/// Prints a token answer; `id_token` is an interactive flow's ID token verdict (OIDC Core
+/// §3.1.3.7), printed with it.
+pub(super) fn print_tokens(
+    session: &Session,
+    result: &TokenResult,
+    id_token: Option<&IdTokenCheck>,
+) -> Status {
     let exchange = &result.outcome.exchange;
     match &result.outcome.reply {
         Reply::Error(error) => {
@@ -178,7 +189,11 @@ fn print_tokens(session: &Session, result: &TokenResult) -> Status {
         }
         Reply::Success(tokens) => {
             if session.opts.json {
-                print_json(&ok_json(exchange, tokens.raw.clone(), Map::new()));
+                let mut extra = Map::new();
+                if let Some(check) = id_token {
+                    extra.insert("id_token_checks".into(), id_token_json(check));
+                }
+                print_json(&ok_json(exchange, tokens.raw.clone(), extra));
                 return Status::Ok;
             }
             let mut lines = vec![format!(
@@ -212,6 +227,9 @@ fn print_tokens(session: &Session, result: &TokenResult) -> Status {
                 ));
                 lines.push(report.token.reveal().to_string());
             }
+            if let Some(check) = id_token {
+                lines.extend(id_token_lines(check));
+            }
             lines.extend(
                 result
                     .outcome
@@ -224,4 +242,25 @@ fn print_tokens(session: &Session, result: &TokenResult) -> Status {
             Status::Ok
         }
     }
+}
+
+/// `{"passed": bool, "checks": [...]}`: every check of the ID token, as `inspect --json`.
+fn id_token_json(check: &IdTokenCheck) -> serde_json::Value {
+    serde_json::json!({
+        "passed": check.passed(),
+        "checks": check.report.checks,
+    })
+}
+
+fn id_token_lines(check: &IdTokenCheck) -> Vec<String> {
+    if check.passed() {
+        return vec!["id_token: the OIDC checks pass (signature by the issuer's keys, iss, aud, azp, nonce, exp)".into()];
+    }
+    let mut lines = vec!["id_token: REJECT it, OIDC Core §3.1.3.7 checks failed:".to_string()];
+    lines.extend(
+        check
+            .failures()
+            .map(|c| format!("  fail {}: {}", c.id, c.message)),
+    );
+    lines
 }

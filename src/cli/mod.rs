@@ -3,6 +3,7 @@
 mod call;
 mod diff;
 mod fetch;
+mod flows;
 mod human;
 mod inspect;
 mod profile;

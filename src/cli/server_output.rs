@@ -63,6 +63,11 @@ pub(super) fn failure_json(error: &OpsError) -> Value {
         "body_kind": error.body_kind(),
         "detail": error.to_string(),
     });
+    // A refused callback carries the server's own error code and words.
+    if let (Some((code, description)), Value::Object(map)) = (error.callback_error(), &mut object) {
+        map.insert("error".into(), code.into());
+        map.insert("error_description".into(), description.into());
+    }
     add_common(&mut object, error.clock_skew_seconds(), Map::new());
     object
 }

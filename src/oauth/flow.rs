@@ -39,6 +39,8 @@ pub enum FlowStep {
         code_challenge: String,
         code_verifier: Sensitive,
     },
+    /// The caller handed the URL to a browser, or left it to the user (`--no-browser`, Copy).
+    BrowserHandoff { handoff: Handoff },
     /// The browser came back with a code; state (and iss) matched.
     CallbackReceived {
         code: Sensitive,
@@ -76,6 +78,15 @@ impl FlowStep {
         match self {
             Self::ListenerBound { .. } => "loopback listener bound",
             Self::AuthorizationUrlReady { .. } => "authorization URL ready",
+            Self::BrowserHandoff {
+                handoff: Handoff::Opened,
+            } => "browser opened",
+            Self::BrowserHandoff {
+                handoff: Handoff::LeftToUser,
+            } => "URL left to the user",
+            Self::BrowserHandoff {
+                handoff: Handoff::Failed { .. },
+            } => "browser not opened",
             Self::CallbackReceived { .. } => "callback received",
             Self::CodeExchanged { .. } => "code exchanged",
             Self::IdTokenChecked { .. } => "ID token checked",
@@ -96,6 +107,9 @@ impl FlowStep {
             Self::AuthorizationUrlReady { .. } => {
                 "the browser asks the server to log the user in; state guards against forged callbacks, the code_challenge commits to a secret verifier, the nonce ties the ID token to this login"
             }
+            Self::BrowserHandoff { .. } => {
+                "the system browser, never a web view inside the app, shows the server's login page: the app never sees the password"
+            }
             Self::CallbackReceived { .. } => {
                 "the server sends the browser back with a one-time code; the state and iss prove the response belongs to this flow and this server"
             }
@@ -115,6 +129,18 @@ impl FlowStep {
             Self::Failed { .. } => "the flow stopped; nothing more is sent",
         }
     }
+}
+
+/// What became of the authorization URL once it was ready. Opening a browser is the
+/// caller's part; this records it so the steps tell the whole story.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Handoff {
+    /// The system browser was asked to open it.
+    Opened,
+    /// Not opened on purpose: the user copies it (another browser, another device).
+    LeftToUser,
+    /// Opening failed; the user has to open it by hand.
+    Failed { reason: String },
 }
 
 /// Cancels a running flow (the window's Cancel, Ctrl-C): the listener closes, polling stops.
@@ -188,6 +214,9 @@ pub struct AuthCodeFlow {
     pub client: ClientAuth,
     /// Scope, resources, audience and extra authorization parameters.
     pub params: TokenParams,
+    /// Extra parameters for the code exchange only (the profile's token extras): the
+    /// authorization extras (`prompt`, `login_hint` …) mean nothing to the token endpoint.
+    pub token_extra: Vec<(String, String)>,
     /// The profile's loopback redirect URI (fixed port or path); None: an ephemeral port
     /// on 127.0.0.1 with `/callback`.
     pub redirect_uri: Option<String>,
@@ -219,6 +248,7 @@ impl AuthCodeFlow {
                 .to_string(),
             client,
             params,
+            token_extra: Vec::new(),
             redirect_uri: None,
             timeout: DEFAULT_CALLBACK_TIMEOUT,
         })
@@ -287,7 +317,10 @@ impl AuthCodeFlow {
             code: callback.code,
             redirect_uri,
             code_verifier: authorization.pkce.verifier,
-            params: self.params.clone(),
+            params: TokenParams {
+                extra: self.token_extra.clone(),
+                ..self.params.clone()
+            },
         };
         let outcome = tokio::select! {
             biased;

@@ -8,6 +8,7 @@
 mod call;
 mod endpoints;
 mod findings;
+mod flows;
 mod tokens;
 
 use std::collections::HashMap;
@@ -16,13 +17,17 @@ use std::sync::{Arc, Mutex};
 pub use call::{CallRequest, Called, Explanation, call};
 pub use endpoints::{Answer, introspect, revoke, userinfo};
 pub use findings::{Finding, TokenReport};
+pub use flows::{FlowRequest, FlowTokens, Opener, device_login, log_in, open_system_browser};
 pub use tokens::{FetchRequest, Grant, RefreshRequest, RefreshSource, TokenResult, fetch, refresh};
 
 use crate::oauth::client_auth::{AuthMethod as WireAuthMethod, ClientAuth};
 use crate::oauth::discovery::DiscoveryError;
 use crate::oauth::error::OAuthError;
 use crate::oauth::exchange::Exchange;
+use crate::oauth::flow::FlowError;
+use crate::oauth::grants::device::PollError;
 use crate::oauth::http::HttpClient;
+use crate::oauth::loopback::CallbackError;
 use crate::profiles::endpoints::{DiscoveryCache, Endpoint};
 use crate::profiles::{AuthMethod, Profile, ProfileName};
 use crate::secrets::{SecretError, SecretKind, SecretStore};
@@ -144,6 +149,11 @@ pub enum OpsError {
     /// The keychain refused or failed.
     #[error(transparent)]
     Secret(#[from] SecretError),
+    /// An interactive flow stopped before the token endpoint answered: the callback was
+    /// refused (state, iss, access_denied), nothing came back in time, the device code ran
+    /// out, or the user cancelled. No token was requested after a refused callback.
+    #[error(transparent)]
+    Flow(Box<FlowError>),
     /// `refresh` with nothing to refresh with.
     #[error(
         "profile {0} has no refresh token stored: run `tokenscope fetch --profile {0}` first, or pass one with --refresh-token-stdin"
@@ -167,6 +177,7 @@ impl OpsError {
     pub fn exit_status(&self) -> u8 {
         match self {
             Self::OAuth(e) => e.exit_status(),
+            Self::Flow(e) => flow_exit_status(e),
             Self::Discovery { error, .. } if error.is_network() => 3,
             Self::NotAdvertised { .. }
             | Self::Discovery { .. }
@@ -203,6 +214,7 @@ impl OpsError {
             Self::Discovery { .. } => "discovery_failed",
             Self::Secret(_) => "keychain",
             Self::NoRefreshToken(_) => "no_refresh_token",
+            Self::Flow(e) => flow_kind(e),
         }
     }
 
@@ -234,6 +246,57 @@ impl OpsError {
     #[must_use]
     pub fn clock_skew_seconds(&self) -> Option<i64> {
         self.exchange().and_then(Exchange::clock_skew_finding)
+    }
+
+    /// The OAuth error code and description a server sent in a refused callback
+    /// (`error=access_denied` …), for `--json`'s `error` and `error_description`.
+    #[must_use]
+    pub fn callback_error(&self) -> Option<(&str, Option<&str>)> {
+        match self {
+            Self::Flow(e) => match &**e {
+                FlowError::Callback(CallbackError::Denied {
+                    error, description, ..
+                }) => Some((error.as_str(), description.as_deref())),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+}
+
+/// A refused callback, a lapsed wait and a cancel are "the server (or the user) said no": 1;
+/// a listener that cannot be set up or a URL that cannot be built is configuration: 2.
+fn flow_exit_status(error: &FlowError) -> u8 {
+    match error {
+        FlowError::Call(e) | FlowError::Poll(PollError::Call(e)) => e.exit_status(),
+        FlowError::MissingEndpoint(_)
+        | FlowError::Url(_)
+        | FlowError::Callback(CallbackError::NotLoopback { .. } | CallbackError::Bind { .. }) => 2,
+        FlowError::Callback(CallbackError::Io(_)) => 3,
+        FlowError::Callback(_) | FlowError::Poll(_) => 1,
+    }
+}
+
+fn flow_kind(error: &FlowError) -> &'static str {
+    match error {
+        FlowError::MissingEndpoint(_) => "endpoint_not_advertised",
+        FlowError::Url(_) => "bad_authorization_url",
+        FlowError::Callback(e) => match e {
+            CallbackError::NotLoopback { .. } => "redirect_uri_not_loopback",
+            CallbackError::Bind { .. } => "listener_bind",
+            CallbackError::StateMismatch { .. } => "state_mismatch",
+            CallbackError::Denied { .. } => "authorization_denied",
+            CallbackError::IssuerMismatch { .. } => "iss_mismatch",
+            CallbackError::IssuerMissing { .. } => "iss_missing",
+            CallbackError::NoCode => "no_code",
+            CallbackError::TimedOut { .. } => "timeout",
+            CallbackError::Cancelled => "cancelled",
+            CallbackError::Io(_) => "listener_failed",
+        },
+        FlowError::Poll(PollError::Expired { .. }) => "expired_token",
+        FlowError::Poll(PollError::Cancelled) => "cancelled",
+        // ops::flows turns these into `OpsError::OAuth`, which has the finer kinds.
+        FlowError::Poll(PollError::Call(_)) | FlowError::Call(_) => "call_failed",
     }
 }
 
@@ -280,6 +343,24 @@ mod tests {
                 body: None,
                 token: None,
             },
+        ));
+        let cancel = crate::oauth::flow::CancelToken::new();
+        let opener = |_: &str| crate::oauth::flow::Handoff::LeftToUser;
+        is_send(&log_in(
+            &services,
+            &target,
+            FlowRequest::default(),
+            &opener,
+            &cancel,
+            |_| {},
+        ));
+        is_send(&device_login(
+            &services,
+            &target,
+            FlowRequest::default(),
+            &crate::oauth::grants::device::TokioClock::default(),
+            &cancel,
+            |_| {},
         ));
         fn shared<T: Send + Sync>() {}
         shared::<Services>();

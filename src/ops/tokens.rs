@@ -15,8 +15,8 @@ use crate::profiles::endpoints::Endpoint;
 use crate::secrets::SecretKind;
 use crate::sensitive::Sensitive;
 
-/// The grant to fetch with. The interactive grants (authorization code, device) are flows,
-/// not here.
+/// The grant to fetch with. The interactive grants (authorization code, device) are flows:
+/// see `ops::flows`.
 #[derive(Debug, Clone)]
 pub enum Grant {
     ClientCredentials,
@@ -91,7 +91,7 @@ impl TokenResult {
     }
 }
 
-fn params_of(
+pub(super) fn params_of(
     target: &Target,
     scope: Option<String>,
     resources: Vec<String>,
@@ -156,7 +156,7 @@ pub async fn fetch(
     {
         findings.push(store_refresh_token(services, target, refresh_token));
     }
-    Ok(finish(outcome, findings))
+    Ok(token_result(outcome, findings))
 }
 
 /// Refreshes `target`'s tokens (RFC 6749 §6), one refresh at a time per profile. A rotated
@@ -231,10 +231,14 @@ pub async fn refresh(
         exchange: outcome.exchange,
         warnings: outcome.warnings,
     };
-    Ok(finish(outcome, findings))
+    Ok(token_result(outcome, findings))
 }
 
-fn store_refresh_token(services: &Services, target: &Target, token: &Sensitive) -> Finding {
+pub(super) fn store_refresh_token(
+    services: &Services,
+    target: &Target,
+    token: &Sensitive,
+) -> Finding {
     match services
         .secrets
         .set(&target.name, &SecretKind::RefreshToken, token)
@@ -246,7 +250,11 @@ fn store_refresh_token(services: &Services, target: &Target, token: &Sensitive) 
     }
 }
 
-fn finish(outcome: Outcome<TokenResponse>, mut findings: Vec<Finding>) -> TokenResult {
+/// The result of a token answer: the findings plus the clock's, and each token's report.
+pub(super) fn token_result(
+    outcome: Outcome<TokenResponse>,
+    mut findings: Vec<Finding>,
+) -> TokenResult {
     let skew = outcome.clock_skew_finding();
     findings.extend(clock_of(&outcome.exchange));
     let mut reports = Vec::new();

@@ -97,6 +97,11 @@ impl App {
         (self.clock)().div_euclid(1000)
     }
 
+    /// Milliseconds since 1970 by the window's clock.
+    pub(super) fn now_ms(&self) -> i64 {
+        (self.clock)()
+    }
+
     pub(super) fn notify(&mut self, level: Level, text: impl Into<String>) {
         self.state.notice = Some(Notice {
             level,
@@ -182,6 +187,7 @@ impl App {
                     }
                 }
             }
+            Event::Flow(event) => self.handle_flow_event(event),
         }
     }
 
@@ -231,6 +237,7 @@ impl App {
                 (Key::Num3, Tab::Raw),
                 (Key::Num4, Tab::Compare),
                 (Key::Num5, Tab::Server),
+                (Key::Num6, Tab::Flow),
             ] {
                 if i.consume_key(Modifiers::COMMAND, key) {
                     out.push(Intent::SetTab(tab));
@@ -283,10 +290,13 @@ impl App {
             .filter(|l| is_live(l.state))
             .filter_map(|l| seconds_until_text_changes(l, now))
             .min();
-        if let Some(seconds) = next {
+        let token_ms = next.map(|seconds| {
             let to_boundary = 1000 - now_ms.rem_euclid(1000);
             // A few ms past the boundary, so the new second has surely begun.
-            let ms = (seconds - 1).max(0) * 1000 + to_boundary + 15;
+            (seconds - 1).max(0) * 1000 + to_boundary + 15
+        });
+        let flow_ms = self.state.flows.ms_until_countdown_changes(now_ms);
+        if let Some(ms) = token_ms.into_iter().chain(flow_ms).min() {
             ctx.request_repaint_after(Duration::from_millis(ms.unsigned_abs()));
         }
     }
@@ -310,6 +320,10 @@ impl App {
         };
         let compare = (tab == Tab::Compare).then(|| self.compare_for(id));
         let renewal = self.renewal(id);
+        // Cloned: the entry below borrows the state for the rest of the frame.
+        let flow = (tab == Tab::Flow)
+            .then(|| self.state.flows.run_of(id).map(|(j, r)| (j, r.clone())))
+            .flatten();
         let Some(entry) = self.state.entries.iter_mut().find(|e| e.id == id) else {
             return;
         };
@@ -373,6 +387,12 @@ impl App {
                 let group = entry.group.and_then(|g| self.state.servers.groups.get(&g));
                 intents.extend(servers::server_tab::show(ui, entry, group, presenter, now));
             }
+            Tab::Flow => intents.extend(crate::ui::flows::flows_window::token_tab(
+                ui,
+                flow.as_ref().map(|(j, r)| (*j, r)),
+                now * 1000,
+                presenter,
+            )),
         }
     }
 
@@ -501,6 +521,14 @@ impl eframe::App for App {
             .frame(style::central(ui))
             .show(ui, |ui| self.centre(ui, now, &mut intents));
 
+        if self.state.flows.open {
+            intents.extend(crate::ui::flows::flows_window::show(
+                &ctx,
+                &self.state.flows,
+                now_ms,
+                presenter,
+            ));
+        }
         if self.state.help_open {
             intents.extend(help::show(&ctx));
         }

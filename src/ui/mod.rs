@@ -20,6 +20,9 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 pub use app::App;
+/// The flow view and its model, public so tests can feed it steps directly.
+pub use flows::flow_view;
+pub use state::flow_run;
 
 /// The clock the window reads: milliseconds since 1970. Injected so tests can move time.
 pub type Clock = Arc<dyn Fn() -> i64 + Send + Sync>;

@@ -8,6 +8,7 @@
 //!
 //! This module knows nothing of egui: the waker is a plain callback (see STYLE.md item 5).
 
+pub mod flows;
 pub mod sample;
 pub mod servers;
 
@@ -18,6 +19,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::mpsc;
 
+
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 use tokio::task::AbortHandle;
 
@@ -27,6 +29,7 @@ use crate::sensitive::Sensitive;
 use crate::token::SignatureVerdict;
 use crate::token::parse::Jws;
 
+pub use flows::{FlowCommand, FlowEvent};
 pub use sample::Samples;
 pub use servers::{ServerCommand, ServerEvent, ServerSetup};
 
@@ -55,6 +58,8 @@ pub enum Command {
     MakeSamples { job: JobId, now: i64 },
     /// Profiles, discovery, the keychain and the server operations (see `servers`).
     Server(ServerCommand),
+    /// Log in through the browser or another device, or cancel such a flow (see `flows`).
+    Flow(FlowCommand),
 }
 
 // By hand: a command may hold a secret, which must never reach a log line.
@@ -67,6 +72,7 @@ impl fmt::Debug for Command {
             Self::MakeSamples { job, now } => write!(f, "MakeSamples({job}, {now})"),
             // Its own Debug keeps every token and secret in `Sensitive`.
             Self::Server(command) => write!(f, "Server({command:?})"),
+            Self::Flow(command) => write!(f, "Flow({command:?})"),
         }
     }
 }
@@ -92,6 +98,8 @@ pub enum Event {
     },
     /// An answer from the server side (see `servers`).
     Server(ServerEvent),
+    /// A flow's step, or its end (see `flows`).
+    Flow(FlowEvent),
 }
 
 /// The handle the UI holds. Dropping it stops the worker: running jobs are cancelled.
@@ -171,6 +179,7 @@ async fn serve(mut commands: UnboundedReceiver<Command>, outbox: Outbox, setup: 
     let server_side = servers::ServerSide::new(setup, outbox.clone());
     tokio::task::spawn_local(Arc::clone(&server_side).warm_up());
     let mut running: HashMap<JobId, AbortHandle> = HashMap::new();
+    let mut flow_jobs = flows::FlowJobs::default();
     while let Some(command) = commands.recv().await {
         running.retain(|_, handle| !handle.is_finished());
         match command {
@@ -206,6 +215,13 @@ async fn serve(mut commands: UnboundedReceiver<Command>, outbox: Outbox, setup: 
                 let task = tokio::task::spawn_local(Arc::clone(&server_side).run(command));
                 running.insert(job, task.abort_handle());
             }
+            Command::Flow(command) => {
+                let side = Arc::clone(&server_side);
+                let services = async move { side.services().await };
+                if let Some((job, handle)) = flow_jobs.run(command, services, &outbox) {
+                    running.insert(job, handle);
+                }
+            }
             Command::MakeSamples { job, now } => {
                 let outbox = outbox.clone();
                 let task = tokio::task::spawn_local(async move {
@@ -223,6 +239,7 @@ async fn serve(mut commands: UnboundedReceiver<Command>, outbox: Outbox, setup: 
         handle.abort();
     }
 }
+
 
 /// Reads a dropped or named file as UTF-8 text, refusing anything bigger than a token could be.
 fn read_text(path: &Path) -> Result<String, String> {

@@ -213,7 +213,8 @@ impl ServerSide {
     }
 
     /// The services, opening the keychain on first use (off the async threads: it blocks).
-    async fn services(&self) -> Arc<Services> {
+    /// Flows use these too: one keychain, one exchange log, one refresh lock per profile.
+    pub(super) async fn services(&self) -> Arc<Services> {
         let services = self.services.get_or_init(|| async {
             let given = self.setup.secrets.clone();
             let opened = tokio::task::spawn_blocking(move || match given {

@@ -1,8 +1,9 @@
-//! The toolbar: paste, the samples, presenter mode, the theme and help.
+//! The toolbar: paste, the samples, the Flows window, presenter mode, the theme and help.
 
 use egui::{Align, Layout, RichText, Ui};
 
 use crate::ui::state::app_state::AppState;
+use crate::ui::state::flows::FlowIntent;
 use crate::ui::state::intent::Intent;
 use crate::ui::state::settings::{Settings, ThemeChoice};
 use crate::ui::widgets::style;
@@ -28,6 +29,13 @@ pub fn show(ui: &mut Ui, settings: &Settings, state: &AppState) -> Vec<Intent> {
             .clicked()
         {
             intents.push(Intent::LoadSamples);
+        }
+        if ui
+            .selectable_label(state.flows.open, "Flows")
+            .on_hover_text("Log in with a profile (browser or device) and watch each step")
+            .clicked()
+        {
+            intents.push(Intent::Flow(FlowIntent::Open(!state.flows.open)));
         }
         ui.with_layout(Layout::right_to_left(Align::Center), |ui| {
             if ui.button("Help").on_hover_text("Keyboard shortcuts (F1 or ?)").clicked() {

@@ -31,6 +31,8 @@ pub struct AppState {
     pub paste_asked_in_frame: Option<u64>,
     /// Profiles, server jobs, fetched groups and the exchange log.
     pub servers: ServersState,
+    /// Logins through the browser or another device, and the profiles to start them with.
+    pub flows: crate::ui::state::flows::Flows,
     next_id: u64,
 }
 

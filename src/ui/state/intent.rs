@@ -67,6 +67,8 @@ pub enum Intent {
     CompareWith(EntryId),
     /// Profiles, server operations, the exchange log.
     Server(crate::ui::state::servers::ServerIntent),
+    /// The Flows window: open it, start or cancel a login, replay one.
+    Flow(crate::ui::state::flows::FlowIntent),
 }
 
 impl App {
@@ -181,6 +183,7 @@ impl App {
             }
             Intent::SetTab(tab) => self.settings.tab = tab,
             Intent::CompareWith(id) => self.state.compare_with = Some(id),
+            Intent::Flow(intent) => self.apply_flow(ctx, intent),
             Intent::SetTheme(theme) => {
                 self.settings.theme = theme;
                 ctx.set_theme(theme.preference());

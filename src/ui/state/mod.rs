@@ -3,6 +3,8 @@
 
 pub(super) mod app_state;
 pub(super) mod entry;
+pub mod flow_run;
+pub(super) mod flows;
 pub(super) mod intent;
 pub(super) mod servers;
 pub(super) mod settings;

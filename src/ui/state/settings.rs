@@ -72,15 +72,18 @@ pub enum Tab {
     Compare,
     /// What its server said: introspection, rotation timeline, userinfo, API calls.
     Server,
+    /// The steps of the flow that produced the selected token.
+    Flow,
 }
 
 impl Tab {
-    pub const ALL: [Self; 5] = [
+    pub const ALL: [Self; 6] = [
         Self::Overview,
         Self::Tree,
         Self::Raw,
         Self::Compare,
         Self::Server,
+        Self::Flow,
     ];
 
     #[must_use]
@@ -91,6 +94,7 @@ impl Tab {
             Self::Raw => "Raw",
             Self::Compare => "Compare",
             Self::Server => "Server",
+            Self::Flow => "Flow",
         }
     }
 }

@@ -1,0 +1,85 @@
+//! The Flows window end to end, as a user drives it: open Flows, press Device login on a
+//! profile, read the code (large, with its QR code), approve it on "another device"
+//! (drive.js against the real test server), and see the flow finish with its tokens in the
+//! workspace, where the token's Flow tab shows the same steps. One test in this binary: it points the config directory at a temporary one.
+
+#[path = "support/oidc.rs"]
+mod oidc;
+mod ui_common;
+mod util;
+
+use egui_kittest::kittest::Queryable as _;
+use ui_common::{labels_containing, wait_for, window};
+
+#[test]
+fn a_device_login_from_the_flows_window_ends_with_its_tokens_in_the_workspace() {
+    let op = oidc::OidcServer::start("a");
+    let config = tempfile::tempdir().unwrap();
+    let add = util::tokenscope_with(
+        &[
+            "profile",
+            "add",
+            "tv",
+            "--issuer",
+            &op.issuer,
+            "--client-id",
+            "public-client",
+            "--auth-method",
+            "none",
+            "--scope",
+            "openid email",
+        ],
+        "",
+        &[("TOKENSCOPE_CONFIG_DIR", config.path().as_os_str())],
+    );
+    assert_eq!(add.status, 0, "{}{}", add.stdout, add.stderr);
+    // SAFETY: the only test in this binary, set before the window (and its worker) starts.
+    unsafe { std::env::set_var("TOKENSCOPE_CONFIG_DIR", config.path()) };
+
+    let (mut harness, _clock) = window();
+    harness.get_by_label("Flows").click();
+    wait_for(&mut harness, "the profiles", |h| {
+        h.query_by_label("Device login").is_some()
+    });
+    harness.get_by_label("Device login").click();
+    let qr = format!("QR code for {}/device?user_code=", op.issuer);
+    wait_for(&mut harness, "the device code", |h| {
+        !labels_containing(h, &qr).is_empty()
+    });
+    let label = labels_containing(&harness, &qr).remove(0);
+    let code = label.rsplit('=').next().unwrap().to_string();
+    assert!(!labels_containing(&harness, "the code expires in").is_empty());
+    assert!(harness.get_all_by_label(&code).count() >= 1);
+
+    let out = std::process::Command::new(std::env::var_os("NODE").unwrap_or_else(|| "node".into()))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(["tests/oidc-server/drive.js", "device", &op.issuer, &code])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    wait_for(&mut harness, "the tokens", |h| {
+        !h.state().entry_labels().is_empty()
+    });
+    assert!(!labels_containing(&harness, "tv: Device authorization (done)").is_empty());
+    assert!(!labels_containing(&harness, "ID token checked").is_empty());
+    // The code is gone from the screen once used.
+    assert!(labels_containing(&harness, &qr).is_empty());
+
+    // The flow stays next to its tokens: the token's Flow tab replays how it came to be.
+    // The toolbar's toggle (the window's title says "Flows" too) closes the window.
+    harness
+        .get_by_role_and_label(egui::accesskit::Role::Button, "Flows")
+        .click();
+    harness.run_steps(3);
+    assert!(labels_containing(&harness, "1. device code issued").is_empty());
+    harness.get_by_label("Flow").click();
+    harness.run_steps(3);
+    assert!(!labels_containing(&harness, "1. device code issued").is_empty());
+    assert!(!labels_containing(&harness, "ID token checked").is_empty());
+    harness.get_by_label("Replay");
+}
