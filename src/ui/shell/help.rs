@@ -5,7 +5,7 @@ use egui::{Align2, Color32, FontId, Id, LayerId, Order, RichText};
 use crate::ui::state::intent::Intent;
 
 /// Every shortcut the window answers to, as the overlay lists them.
-pub const SHORTCUTS: [(&str, &str); 11] = [
+pub const SHORTCUTS: [(&str, &str); 12] = [
     (
         "Ctrl+V",
         "Paste a token, header, redirect URL or token response as new entries",
