@@ -17,6 +17,8 @@ use std::time::Duration;
 use serde_json::Value;
 
 /// A config dir and HOME of its own, with one profile for the public client.
+static NEXT_PROFILE: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
 struct Home {
     config: tempfile::TempDir,
     home: tempfile::TempDir,
@@ -28,7 +30,12 @@ impl Home {
         let home = Self {
             config: tempfile::tempdir().unwrap(),
             home: tempfile::tempdir().unwrap(),
-            profile: format!("flow-{}", std::process::id()),
+            // Unique per test: the keychain is shared by the tests running in parallel.
+            profile: format!(
+                "flow-{}-{}",
+                std::process::id(),
+                NEXT_PROFILE.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+            ),
         };
         let add = home.run(&[
             "profile",

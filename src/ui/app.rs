@@ -125,6 +125,12 @@ impl App {
         self.state.entries.iter().map(|e| e.label.clone()).collect()
     }
 
+    /// Whether anything sent to the worker, profile loads included, still awaits its answer.
+    #[must_use]
+    pub fn worker_idle(&self) -> bool {
+        self.background_jobs() == 0 && self.state.servers.jobs.is_empty()
+    }
+
     /// Background jobs still running: verifications, file reads, server calls.
     #[must_use]
     pub fn background_jobs(&self) -> usize {

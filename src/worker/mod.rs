@@ -19,7 +19,6 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::mpsc;
 
-
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 use tokio::task::AbortHandle;
 
@@ -239,7 +238,6 @@ async fn serve(mut commands: UnboundedReceiver<Command>, outbox: Outbox, setup: 
         handle.abort();
     }
 }
-
 
 /// Reads a dropped or named file as UTF-8 text, refusing anything bigger than a token could be.
 fn read_text(path: &Path) -> Result<String, String> {
