@@ -472,10 +472,10 @@ fn save_profile(
             return Ok(now(file));
         }
         Some(original) => {
+            profile.check_http().map_err(ProfileError::BadInput)?;
             if original != name {
                 profiles::rename(&mut file, &original, name.clone(), store)?;
             }
-            profile.check_http().map_err(ProfileError::BadInput)?;
             // The pinned ids are the window's bookkeeping, not the form's.
             if let Some(old) = file.get(&name) {
                 profile.pinned = old.pinned.clone();

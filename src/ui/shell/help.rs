@@ -5,7 +5,7 @@ use egui::{Align2, Color32, FontId, Id, LayerId, Order, RichText};
 use crate::ui::state::intent::Intent;
 
 /// Every shortcut the window answers to, as the overlay lists them.
-pub const SHORTCUTS: [(&str, &str); 10] = [
+pub const SHORTCUTS: [(&str, &str); 11] = [
     (
         "Ctrl+V",
         "Paste a token, header, redirect URL or token response as new entries",
@@ -21,6 +21,10 @@ pub const SHORTCUTS: [(&str, &str); 10] = [
     ("Ctrl+2", "Tree view"),
     ("Ctrl+3", "Raw view"),
     ("Ctrl+4", "Compare with another token"),
+    (
+        "Ctrl+5",
+        "What the server said (introspection, refreshes, API calls)",
+    ),
     ("Esc", "Close this help, or stop renaming"),
 ];
 
