@@ -384,6 +384,24 @@ fn userinfo_shows_the_claims_and_presenter_mode_hides_the_personal_ones() {
     settle(&mut harness, "userinfo");
     // The answer opens the Server tab.
     assert!(!labels_containing(&harness, "Test User").is_empty());
+    // The exchange log shows the answer too.
+    harness
+        .query_all_by_label_contains("Show exchange log (")
+        .next()
+        .unwrap()
+        .click();
+    harness.run_steps(2);
+    harness
+        .query_all_by_label_contains("GET http")
+        .find(|n| {
+            n.accesskit_node()
+                .label()
+                .is_some_and(|l| l.contains("/me"))
+        })
+        .unwrap()
+        .click();
+    harness.run_steps(2);
+    assert!(labels_containing(&harness, "Test User").len() >= 2);
     harness.key_press_modifiers(
         egui::Modifiers::COMMAND | egui::Modifiers::SHIFT,
         egui::Key::P,
