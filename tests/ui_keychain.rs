@@ -37,6 +37,7 @@ fn a_profile_secret_typed_in_the_window_lives_in_the_keychain_only() {
         profiles_path: Some(dir.path().join("profiles.toml")),
         // None: the worker probes the OS keychain, as the real window does.
         secrets: None,
+        scratch_dir: None,
     });
     let name = format!("ui-keychain-{}", std::process::id());
     let secret = format!("kc-secret-{}", std::process::id());

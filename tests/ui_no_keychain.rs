@@ -22,6 +22,7 @@ fn without_a_keychain_a_banner_says_so_and_secrets_stay_in_memory() {
     let (mut harness, _clock) = window_with(ServerSetup {
         profiles_path: Some(dir.path().join("profiles.toml")),
         secrets: None,
+        scratch_dir: None,
     });
     wait_for(&mut harness, "the keychain banner", |h| {
         !labels_containing(h, "Keychain: no OS keychain answered").is_empty()

@@ -147,6 +147,7 @@ fn a_token_kept_in_the_keychain_comes_back_at_the_next_start() {
     let setup = ServerSetup {
         profiles_path: Some(dir.path().join("profiles.toml")),
         secrets: Some(store.clone()),
+        scratch_dir: None,
     };
     let (mut harness, _clock) = window_with(setup.clone());
     harness.run();
@@ -198,6 +199,7 @@ fn an_unreadable_profiles_file_is_a_banner_with_its_line_and_is_kept() {
     let (mut harness, _clock) = window_with(ServerSetup {
         profiles_path: Some(path.clone()),
         secrets: Some(Arc::new(MemoryStore::new())),
+        scratch_dir: None,
     });
     wait_for(&mut harness, "the banner", |h| {
         !labels_containing(h, "Profiles file unusable").is_empty()

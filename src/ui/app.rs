@@ -87,6 +87,7 @@ impl App {
         let setup = ServerSetup {
             profiles_path: Some(dir.join(crate::profiles::FILE_NAME)),
             secrets: Some(std::sync::Arc::new(crate::secrets::MemoryStore::new())),
+            scratch_dir: Some(dir.clone()),
         };
         Self::new_with(cc, clock, LaunchOptions::default(), setup)
     }

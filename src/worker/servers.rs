@@ -35,6 +35,8 @@ pub struct ServerSetup {
     pub profiles_path: Option<PathBuf>,
     /// The secret store; `None` probes the OS keychain (memory, with a warning, without one).
     pub secrets: Option<Arc<dyn SecretStore>>,
+    /// A directory of the worker's own, removed when it stops (the UI tests' profiles).
+    pub scratch_dir: Option<PathBuf>,
 }
 
 /// What happens to a profile's client secret when it is saved.
@@ -408,6 +410,13 @@ impl ServerSide {
             }
         };
         self.send(event);
+    }
+
+    /// Removes the scratch directory, if the setup names one: the worker is stopping.
+    pub(super) fn clean_up(&self) {
+        if let Some(dir) = &self.setup.scratch_dir {
+            let _ = std::fs::remove_dir_all(dir);
+        }
     }
 
     /// Opens the keychain now, so its warning (if any) arrives at start-up.
