@@ -87,6 +87,7 @@ impl App {
         let setup = ServerSetup {
             profiles_path: Some(dir.join(crate::profiles::FILE_NAME)),
             secrets: Some(std::sync::Arc::new(crate::secrets::MemoryStore::new())),
+            scratch_dir: Some(dir.clone()),
         };
         Self::new_with(cc, clock, LaunchOptions::default(), setup)
     }
@@ -296,6 +297,30 @@ impl App {
             .filter(|l| is_live(l.state))
             .filter_map(|l| seconds_until_text_changes(l, now))
             .min();
+        // Keep alive fires on time even where the countdown ticks once a minute; the
+        // selected token's "auto-refresh in 40 s" badge counts every second.
+        let keep_alive = self
+            .state
+            .entries
+            .iter()
+            .filter_map(|e| {
+                let keep = e
+                    .server
+                    .keep_alive
+                    .as_ref()
+                    .filter(|k| k.stopped.is_none())?;
+                let at = keep.next_at?;
+                Some(if self.state.selected == Some(e.id) {
+                    1
+                } else {
+                    (at - now).max(1)
+                })
+            })
+            .min();
+        let next = match (next, keep_alive) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
         let token_ms = next.map(|seconds| {
             let to_boundary = 1000 - now_ms.rem_euclid(1000);
             // A few ms past the boundary, so the new second has surely begun.

@@ -237,6 +237,7 @@ async fn serve(mut commands: UnboundedReceiver<Command>, outbox: Outbox, setup: 
     for handle in running.values() {
         handle.abort();
     }
+    server_side.clean_up();
 }
 
 /// Reads a dropped or named file as UTF-8 text, refusing anything bigger than a token could be.
@@ -282,6 +283,7 @@ mod tests {
         let setup = ServerSetup {
             profiles_path: None,
             secrets: Some(Arc::new(crate::secrets::MemoryStore::new())),
+            scratch_dir: None,
         };
         let worker = Worker::spawn_with(
             Box::new(move || {
