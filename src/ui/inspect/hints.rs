@@ -20,15 +20,19 @@ pub enum KeyPanel {
 pub fn for_check(check: &Check, key_panel: KeyPanel) -> Option<Cow<'_, str>> {
     match (check.id, check.status) {
         // The signature was not verified because no key was given (a key that was given and
-        // failed makes it a warning or a failure, with the verifier's own hint).
-        ("signature", CheckStatus::Info) => Some(Cow::Borrowed(match key_panel {
-            KeyPanel::Open => {
-                "give a key in the panel on the right — a secret, a PEM, JWK or JWKS (paste or drop it anywhere in the window), a JWKS URL or the issuer — then press Verify"
-            }
-            KeyPanel::Folded => {
-                "open Key & expectations (at the end of the tabs) and give a key — a secret, a PEM, JWK or JWKS, a JWKS URL or the issuer — then press Verify"
-            }
-        })),
+        // failed makes it a warning or a failure, with the verifier's own hint). An opaque
+        // or encrypted token's signature line is information too, but with nothing to do: the
+        // core gives it no hint, so none is put in its place.
+        ("signature", CheckStatus::Info) if check.hint.is_some() => {
+            Some(Cow::Borrowed(match key_panel {
+                KeyPanel::Open => {
+                    "give a key in the panel on the right — a secret, a PEM, JWK or JWKS (paste or drop it anywhere in the window), a JWKS URL or the issuer — then press Verify"
+                }
+                KeyPanel::Folded => {
+                    "open Key & expectations (at the end of the tabs) and give a key — a secret, a PEM, JWK or JWKS, a JWKS URL or the issuer — then press Verify"
+                }
+            }))
+        }
         _ => check.hint.as_deref().map(Cow::Borrowed),
     }
 }
@@ -36,6 +40,16 @@ pub fn for_check(check: &Check, key_panel: KeyPanel) -> Option<Cow<'_, str>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_opaque_tokens_signature_line_asks_for_no_key() {
+        let check = Check::new(
+            "signature",
+            CheckStatus::Info,
+            "not applicable: an opaque token is not signed",
+        );
+        assert_eq!(for_check(&check, KeyPanel::Open), None);
+    }
 
     #[test]
     fn an_unverified_signature_points_at_the_key_panel() {

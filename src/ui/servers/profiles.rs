@@ -252,9 +252,11 @@ fn page(ui: &mut Ui, servers: &mut ServersState, name: &ProfileName, intents: &m
         .show(ui, |ui| {
             for resolved in resolve(&profile, metadata.as_deref()) {
                 ui.label(resolved.endpoint.name());
-                match &resolved.url {
-                    Some(url) => ui.monospace(url),
-                    None => ui.weak("not advertised"),
+                // Before discovery nothing is known; "not advertised" would claim an answer.
+                match (&resolved.url, &metadata) {
+                    (Some(url), _) => ui.monospace(url),
+                    (None, Some(_)) => ui.weak("not advertised"),
+                    (None, None) => ui.weak("—"),
                 };
                 match &resolved.origin {
                     Origin::Override => ui.weak("set in the profile"),

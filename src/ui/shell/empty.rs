@@ -29,7 +29,7 @@ pub fn first_run(ui: &mut Ui, loading: bool) -> Vec<Intent> {
         for line in [
             "Press Ctrl+V anywhere in this window, use Paste, or drop a file.",
             "A bare JWT, an Authorization header, a redirect URL or a whole token response all work: tokenscope strips the extras and says what it removed.",
-            "Everything stays on this machine. Only verification with a JWKS URL or an issuer goes to the network, when you ask.",
+            "Everything stays on this machine. Only a JWKS URL or issuer you give for verification, and a server profile's buttons, go to the network, when you press them.",
         ] {
             ui.add(egui::Label::new(RichText::new(line).size(15.0).color(style::grey(ui))).wrap());
             ui.add_space(4.0);
