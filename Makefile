@@ -1,7 +1,7 @@
 # tokenscope: `make run` builds and opens the window, `make test` runs every check CI runs.
 # Both install what they need first (system packages via scripts/install-deps, then cargo).
 
-.PHONY: run test deps deps-build bench install measure-idle measure-cli
+.PHONY: run test deps deps-build bench install measure-idle measure-cli measure-ops
 
 run: deps-build
 	cargo run --release
@@ -28,3 +28,6 @@ measure-idle: deps
 
 measure-cli: deps-build
 	scripts/measure-cli
+
+measure-ops: deps
+	scripts/measure-ops
