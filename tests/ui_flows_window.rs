@@ -67,6 +67,8 @@ fn a_device_login_from_the_flows_window_ends_with_its_tokens_in_the_workspace() 
     });
     assert!(!labels_containing(&harness, "tv: Device authorization (done)").is_empty());
     assert!(!labels_containing(&harness, "ID token checked").is_empty());
+    // Where the refresh token went (the keychain under scripts/test, memory without one).
+    assert!(!labels_containing(&harness, "the refresh token is").is_empty());
     // The code is gone from the screen once used.
     assert!(labels_containing(&harness, &qr).is_empty());
 

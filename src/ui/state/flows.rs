@@ -171,6 +171,12 @@ impl App {
                         self.notify(Level::Error, words);
                     }
                     Ok(flow) => {
+                        run.notes = flow
+                            .tokens
+                            .findings
+                            .iter()
+                            .map(|f| (f.is_warning(), f.to_string()))
+                            .collect();
                         let Some(tokens) = flow.tokens.outcome.success() else {
                             run.stop(
                                 flow.tokens
