@@ -1,7 +1,7 @@
 //! The Flows window end to end, as a user drives it: open Flows, press Device login on a
 //! profile, read the code (large, with its QR code), approve it on "another device"
 //! (drive.js against the real test server), and see the flow finish with its tokens in the
-//! workspace, where the token's Flow tab shows the same steps. One test in this binary: it points the config directory at a temporary one.
+//! workspace, where the token's Flow tab shows the same steps.
 
 #[path = "support/oidc.rs"]
 mod oidc;
@@ -9,7 +9,11 @@ mod ui_common;
 mod util;
 
 use egui_kittest::kittest::Queryable as _;
-use ui_common::{labels_containing, wait_for, window};
+use std::sync::Arc;
+
+use tokenscope::secrets::MemoryStore;
+use tokenscope::worker::ServerSetup;
+use ui_common::{labels_containing, wait_for, window_with};
 
 #[test]
 fn a_device_login_from_the_flows_window_ends_with_its_tokens_in_the_workspace() {
@@ -33,10 +37,10 @@ fn a_device_login_from_the_flows_window_ends_with_its_tokens_in_the_workspace() 
         &[("TOKENSCOPE_CONFIG_DIR", config.path().as_os_str())],
     );
     assert_eq!(add.status, 0, "{}{}", add.stdout, add.stderr);
-    // SAFETY: the only test in this binary, set before the window (and its worker) starts.
-    unsafe { std::env::set_var("TOKENSCOPE_CONFIG_DIR", config.path()) };
-
-    let (mut harness, _clock) = window();
+    let (mut harness, _clock) = window_with(ServerSetup {
+        profiles_path: Some(config.path().join("profiles.toml")),
+        secrets: Some(Arc::new(MemoryStore::new())),
+    });
     harness.get_by_label("Flows").click();
     wait_for(&mut harness, "the profiles", |h| {
         h.query_by_label("Device login").is_some()
@@ -67,7 +71,7 @@ fn a_device_login_from_the_flows_window_ends_with_its_tokens_in_the_workspace() 
     });
     assert!(!labels_containing(&harness, "tv: Device authorization (done)").is_empty());
     assert!(!labels_containing(&harness, "ID token checked").is_empty());
-    // Where the refresh token went (the keychain under scripts/test, memory without one).
+    // Where the refresh token went (here the memory store).
     assert!(!labels_containing(&harness, "the refresh token is").is_empty());
     // The code is gone from the screen once used.
     assert!(labels_containing(&harness, &qr).is_empty());

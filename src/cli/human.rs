@@ -89,15 +89,8 @@ pub fn report(r: &Report, style: Style) -> String {
             ))
         );
     }
-    if r.kind != crate::token::Kind::Opaque {
-        let _ = writeln!(
-            s,
-            "{}",
-            style.dim(&format!(
-                "{}: decided by {}",
-                r.token_type_description, r.token_type_reason
-            ))
-        );
+    if r.kind != Kind::Opaque {
+        let _ = writeln!(s, "{}", style.dim(&r.token_type_sentence()));
     }
 
     if let Value::Object(header) = &r.header {

@@ -411,7 +411,7 @@ pub(super) fn typ_check(
             "typ",
             Info,
             format!(
-                "{}a JWT whose purpose {reason}",
+                "{}a JWT: {reason}",
                 typ.map(|t| format!("typ {t}: ")).unwrap_or_default()
             ),
         ),

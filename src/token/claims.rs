@@ -193,7 +193,10 @@ impl TokenType {
             _ => {}
         }
         let Some(claims) = claims else {
-            return (Self::Jwt, "nothing: the claims cannot be read");
+            return (
+                Self::Jwt,
+                "the claims cannot be read, so nothing says what it is for",
+            );
         };
         if let Some(marked) = vendor::vendor_marker(claims) {
             return marked;

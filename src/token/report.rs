@@ -170,6 +170,21 @@ pub struct Report {
 }
 
 impl Report {
+    /// "access token: decided by typ at+jwt": what the token is and why tokenscope thinks so.
+    /// A plain JWT's reason says why nothing decided, so it takes no "decided by".
+    #[must_use]
+    pub fn token_type_sentence(&self) -> String {
+        let joint = if self.token_type == TokenType::Jwt {
+            ""
+        } else {
+            "decided by "
+        };
+        format!(
+            "{}: {joint}{}",
+            self.token_type_description, self.token_type_reason
+        )
+    }
+
     /// True when any check failed, here or in the nested token: the CLI's exit status 1.
     #[must_use]
     pub fn has_failure(&self) -> bool {

@@ -10,12 +10,13 @@ use std::time::Duration;
 use egui::{Key, KeyboardShortcut, Modifiers};
 
 use crate::token::diff::diff;
-use crate::worker::{Event, Worker};
+use crate::worker::{Event, ServerSetup, Worker};
 
 use super::flows::compare::{self, Compare};
 use super::inspect::hints::KeyPanel;
 use super::inspect::{checklist, claims, expect, header, raw, tree, verify};
-use super::shell::{empty, help, layout, status, toolbar, workspace};
+use super::servers;
+use super::shell::{empty, help, layout, status, tabs, toolbar, workspace};
 use super::state::app_state::{AppState, FileJob, Level, Notice};
 use super::state::entry::{Body, EntryId, KeyKind, is_live};
 use super::state::intent::{Intent, file_name};
@@ -38,6 +39,17 @@ impl App {
     /// Builds the window's state: settings from eframe's storage, a worker that wakes egui.
     #[must_use]
     pub fn new(cc: &eframe::CreationContext<'_>, clock: Clock, launch: LaunchOptions) -> Self {
+        Self::new_with(cc, clock, launch, ServerSetup::default())
+    }
+
+    /// As `new`, with profiles and secrets where `setup` says.
+    #[must_use]
+    pub fn new_with(
+        cc: &eframe::CreationContext<'_>,
+        clock: Clock,
+        launch: LaunchOptions,
+        setup: ServerSetup,
+    ) -> Self {
         let settings: Settings = cc
             .storage
             .and_then(|s| eframe::get_value(s, eframe::APP_KEY))
@@ -45,7 +57,7 @@ impl App {
         style::install(&cc.egui_ctx);
         cc.egui_ctx.set_theme(settings.theme.preference());
         let ctx = cc.egui_ctx.clone();
-        let worker = Worker::spawn(Box::new(move || ctx.request_repaint()));
+        let worker = Worker::spawn_with(Box::new(move || ctx.request_repaint()), setup);
         let mut app = Self {
             settings,
             state: AppState::default(),
@@ -56,6 +68,7 @@ impl App {
             Ok(w) => app.worker = Some(w),
             Err(e) => app.notify(Level::Error, format!("Background work is unavailable (cannot start a thread: {e}); verification will not run")),
         }
+        app.load_profiles();
         if launch.open_sample {
             app.apply(&cc.egui_ctx, Intent::LoadSamples);
         }
@@ -63,9 +76,19 @@ impl App {
     }
 
     /// The window with an injected clock and default settings: what the UI tests build.
+    /// Secrets stay in memory and profiles go to a fresh directory under the system's
+    /// temporary one, so a test never touches the user's keychain or profiles.
     #[must_use]
     pub fn new_for_test(cc: &eframe::CreationContext<'_>, clock: Clock) -> Self {
-        Self::new(cc, clock, LaunchOptions::default())
+        static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let dir =
+            std::env::temp_dir().join(format!("tokenscope-ui-test-{}-{n}", std::process::id()));
+        let setup = ServerSetup {
+            profiles_path: Some(dir.join(crate::profiles::FILE_NAME)),
+            secrets: Some(std::sync::Arc::new(crate::secrets::MemoryStore::new())),
+        };
+        Self::new_with(cc, clock, LaunchOptions::default(), setup)
     }
 
     /// Seconds since 1970 by the window's clock.
@@ -100,6 +123,12 @@ impl App {
     #[must_use]
     pub fn entry_labels(&self) -> Vec<String> {
         self.state.entries.iter().map(|e| e.label.clone()).collect()
+    }
+
+    /// Background jobs still running: verifications, file reads, server calls.
+    #[must_use]
+    pub fn background_jobs(&self) -> usize {
+        self.state.background_jobs()
     }
 
     fn handle_event(&mut self, event: Event) {
@@ -145,6 +174,7 @@ impl App {
                     Ok(text) => self.add_text(&text, &name, target),
                 }
             }
+            Event::Server(event) => self.handle_server_event(event),
             Event::Samples { job, result } => {
                 if self.state.samples_job != Some(job) {
                     return;
@@ -206,7 +236,8 @@ impl App {
                 (Key::Num2, Tab::Tree),
                 (Key::Num3, Tab::Raw),
                 (Key::Num4, Tab::Compare),
-                (Key::Num5, Tab::Flow),
+                (Key::Num5, Tab::Server),
+                (Key::Num6, Tab::Flow),
             ] {
                 if i.consume_key(Modifiers::COMMAND, key) {
                     out.push(Intent::SetTab(tab));
@@ -274,17 +305,26 @@ impl App {
         let presenter = self.settings.presenter;
         let tab = self.settings.tab;
         let loading = self.state.samples_job.is_some();
+        if servers::profiles::wants_centre(&self.state.servers) {
+            intents.extend(servers::profiles::show(
+                ui,
+                &mut self.state.servers,
+                presenter,
+            ));
+            return;
+        }
         let (side_panel, fits) = (self.settings.show_side_panel, self.state.key_panel_fits);
         let Some(id) = self.state.selected else {
             intents.extend(empty::first_run(ui, loading));
             return;
         };
         let compare = (tab == Tab::Compare).then(|| self.compare_for(id));
+        let renewal = self.renewal(id);
         // Cloned: the entry below borrows the state for the rest of the frame.
         let flow = (tab == Tab::Flow)
             .then(|| self.state.flows.run_of(id).map(|(j, r)| (j, r.clone())))
             .flatten();
-        let Some(entry) = self.state.entry_mut(id) else {
+        let Some(entry) = self.state.entries.iter_mut().find(|e| e.id == id) else {
             return;
         };
         if let Body::Malformed(_) = &entry.body {
@@ -292,8 +332,16 @@ impl App {
             return;
         }
         header::show(ui, entry, presenter, now);
+        ui.add_space(4.0);
+        let strip = servers::actions::Context { renewal, now };
+        intents.extend(servers::actions::show(
+            ui,
+            &self.state.servers,
+            entry,
+            &strip,
+        ));
         ui.add_space(6.0);
-        tab_row(ui, tab, side_panel, fits, intents);
+        tabs::tab_row(ui, tab, side_panel, fits, intents);
         ui.separator();
         let personal = claims::Personal::of(entry, presenter);
         let key_panel = if side_panel && fits {
@@ -334,6 +382,10 @@ impl App {
                 if let Some(compare) = &compare {
                     intents.extend(compare::show(ui, compare, presenter));
                 }
+            }
+            Tab::Server => {
+                let group = entry.group.and_then(|g| self.state.servers.groups.get(&g));
+                intents.extend(servers::server_tab::show(ui, entry, group, presenter, now));
             }
             Tab::Flow => intents.extend(crate::ui::flows::flows_window::token_tab(
                 ui,
@@ -400,6 +452,7 @@ impl eframe::App for App {
         for entry in &mut self.state.entries {
             entry.tick(now, Some(entry.id) == selected);
         }
+        self.keep_alive_tick(now);
         let mut intents = Vec::new();
 
         egui::Panel::top("toolbar")
@@ -412,6 +465,16 @@ impl eframe::App for App {
             .show(ui, |ui| {
                 intents.extend(status::status_line(ui, &self.state));
             });
+        let presenter = self.settings.presenter;
+        egui::Panel::bottom("exchange-log")
+            .frame(style::panel(ui))
+            .show(ui, |ui| {
+                intents.extend(servers::exchange_log::show(
+                    ui,
+                    &mut self.state.servers,
+                    presenter,
+                ));
+            });
         let window = ui.max_rect().width();
         let workspace_width = egui::Panel::left("workspace")
             .frame(style::panel(ui))
@@ -419,12 +482,17 @@ impl eframe::App for App {
             .default_size(290.0)
             .size_range(layout::workspace_range(window))
             .show(ui, |ui| {
+                egui::Panel::top("servers-list")
+                    .frame(egui::Frame::new())
+                    .show(ui, |ui| {
+                        intents.extend(servers::list::show(ui, &mut self.state.servers));
+                        ui.add_space(4.0);
+                    });
                 intents.extend(workspace::show(ui, &mut self.state));
             })
             .response
             .rect
             .width();
-        let presenter = self.settings.presenter;
         // The key panel shrinks with the window and folds away where the centre would be
         // squeezed under its minimum: it must never cover the tabs.
         let key_panel = layout::key_panel_range(window, workspace_width);
@@ -457,6 +525,7 @@ impl eframe::App for App {
             intents.extend(crate::ui::flows::flows_window::show(
                 &ctx,
                 &self.state.flows,
+                self.state.servers.file.as_ref(),
                 now_ms,
                 presenter,
             ));
@@ -485,51 +554,6 @@ impl eframe::App for App {
     fn persist_egui_memory(&self) -> bool {
         false
     }
-}
-
-/// The view tabs, and the key panel's switch at the row's right end when it fits there; in a
-/// narrow centre the row wraps, so no tab is ever drawn under the switch.
-fn tab_row(ui: &mut egui::Ui, tab: Tab, side_panel: bool, fits: bool, intents: &mut Vec<Intent>) {
-    ui.horizontal_wrapped(|ui| {
-        for t in Tab::ALL {
-            if ui
-                .add(egui::Button::selectable(tab == t, t.label()))
-                .clicked()
-            {
-                intents.push(Intent::SetTab(t));
-            }
-        }
-        let words = if side_panel && fits {
-            "Hide key & expectations"
-        } else {
-            "Key & expectations"
-        };
-        let button = egui::Button::new(words);
-        let width = ui
-            .painter()
-            .layout_no_wrap(
-                words.to_string(),
-                egui::TextStyle::Button.resolve(ui.style()),
-                egui::Color32::WHITE,
-            )
-            .size()
-            .x
-            + 2.0 * ui.spacing().button_padding.x;
-        // Less the gap egui puts before the button, and a pixel for rounding.
-        // What is left of the tabs' line (`available_width` in a wrapping layout is the whole
-        // width): space that does not fit there would widen the centre past its panel.
-        let spare = ui.available_size_before_wrap().x - width - ui.spacing().item_spacing.x - 1.0;
-        if spare > 0.0 {
-            ui.add_space(spare);
-        }
-        let response = ui.add_enabled(fits, button);
-        let response = response.on_disabled_hover_text(
-            "The window is too narrow for this panel beside the token: widen it",
-        );
-        if response.clicked() {
-            intents.push(Intent::ToggleSidePanel);
-        }
-    });
 }
 
 /// Seconds until the lifetime's words change: every second under an hour, then every minute,

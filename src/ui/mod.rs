@@ -11,6 +11,7 @@
 mod app;
 mod flows;
 mod inspect;
+mod servers;
 mod shell;
 mod state;
 mod widgets;

@@ -10,31 +10,27 @@
 
 pub mod flows;
 pub mod sample;
+pub mod servers;
 
 use std::collections::HashMap;
 use std::fmt;
 use std::io::Read as _;
 use std::path::{Path, PathBuf};
-use std::rc::Rc;
 use std::sync::Arc;
 use std::sync::mpsc;
-
-use tokio::sync::OnceCell;
 
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 use tokio::task::AbortHandle;
 
 use crate::jose::KeySource;
 use crate::oauth::discovery::KeyResolver;
-use crate::oauth::http::HttpClient;
-use crate::ops::Services;
-use crate::secrets;
 use crate::sensitive::Sensitive;
 use crate::token::SignatureVerdict;
 use crate::token::parse::Jws;
 
 pub use flows::{FlowCommand, FlowEvent};
 pub use sample::Samples;
+pub use servers::{ServerCommand, ServerEvent, ServerSetup};
 
 /// Identifies one piece of background work; chosen by the caller, unique per process.
 pub type JobId = u64;
@@ -61,6 +57,8 @@ pub enum Command {
     MakeSamples { job: JobId, now: i64 },
     /// Log in through the browser or another device, or cancel such a flow (see `flows`).
     Flow(FlowCommand),
+    /// Profiles, discovery, the keychain and the server operations (see `servers`).
+    Server(ServerCommand),
 }
 
 // By hand: a command may hold a secret, which must never reach a log line.
@@ -72,6 +70,8 @@ impl fmt::Debug for Command {
             Self::ReadFile { job, path } => write!(f, "ReadFile({job}, {})", path.display()),
             Self::MakeSamples { job, now } => write!(f, "MakeSamples({job}, {now})"),
             Self::Flow(command) => write!(f, "Flow({command:?})"),
+            // Its own Debug keeps every token and secret in `Sensitive`.
+            Self::Server(command) => write!(f, "Server({command:?})"),
         }
     }
 }
@@ -97,6 +97,8 @@ pub enum Event {
     },
     /// A flow's step, or its end (see `flows`).
     Flow(FlowEvent),
+    /// An answer from the server side (see `servers`).
+    Server(ServerEvent),
 }
 
 /// The handle the UI holds. Dropping it stops the worker: running jobs are cancelled.
@@ -112,8 +114,15 @@ impl fmt::Debug for Worker {
 }
 
 impl Worker {
-    /// Starts the background thread and its tokio runtime.
+    /// Starts the background thread and its tokio runtime, with profiles in the config
+    /// directory and secrets in the OS keychain.
     pub fn spawn(waker: Waker) -> std::io::Result<Self> {
+        Self::spawn_with(waker, ServerSetup::default())
+    }
+
+    /// As `spawn`, with profiles and secrets where `setup` says (tests use a temporary
+    /// directory and the memory store).
+    pub fn spawn_with(waker: Waker, setup: ServerSetup) -> std::io::Result<Self> {
         let (commands, command_rx) = unbounded_channel();
         let (event_tx, events) = mpsc::channel();
         let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -131,7 +140,7 @@ impl Worker {
                 // A LocalSet, so the resolver's futures need not be `Send`; HTTP connections
                 // that hyper spawns still run on the runtime's worker threads.
                 let local = tokio::task::LocalSet::new();
-                runtime.block_on(local.run_until(serve(command_rx, outbox)));
+                runtime.block_on(local.run_until(serve(command_rx, outbox, setup)));
             })?;
         Ok(Self { commands, events })
     }
@@ -164,10 +173,11 @@ impl Outbox {
     }
 }
 
-async fn serve(mut commands: UnboundedReceiver<Command>, outbox: Outbox) {
+async fn serve(mut commands: UnboundedReceiver<Command>, outbox: Outbox, setup: ServerSetup) {
     let resolver = Arc::new(KeyResolver::new());
+    let server_side = servers::ServerSide::new(setup, outbox.clone());
+    tokio::task::spawn_local(Arc::clone(&server_side).warm_up());
     let mut running: HashMap<JobId, AbortHandle> = HashMap::new();
-    let flow_services: Rc<OnceCell<Arc<Services>>> = Rc::default();
     let mut flow_jobs = flows::FlowJobs::default();
     while let Some(command) = commands.recv().await {
         running.retain(|_, handle| !handle.is_finished());
@@ -200,11 +210,18 @@ async fn serve(mut commands: UnboundedReceiver<Command>, outbox: Outbox) {
                 running.insert(job, task.abort_handle());
             }
             Command::Flow(command) => {
-                let cell = Rc::clone(&flow_services);
-                let services = async move { Arc::clone(cell.get_or_init(open_services).await) };
+                // The same services (keychain, HTTP client and its exchange log, discovery
+                // cache) as every server operation.
+                let side = Arc::clone(&server_side);
+                let services = async move { side.services().await };
                 if let Some((job, handle)) = flow_jobs.run(command, services, &outbox) {
                     running.insert(job, handle);
                 }
+            }
+            Command::Server(command) => {
+                let job = command.job();
+                let task = tokio::task::spawn_local(Arc::clone(&server_side).run(command));
+                running.insert(job, task.abort_handle());
             }
             Command::MakeSamples { job, now } => {
                 let outbox = outbox.clone();
@@ -222,15 +239,6 @@ async fn serve(mut commands: UnboundedReceiver<Command>, outbox: Outbox) {
     for handle in running.values() {
         handle.abort();
     }
-}
-
-/// The services the flows run over, the keychain opened off the async threads (it blocks);
-/// without one, secrets stay in memory and each flow's findings say so.
-async fn open_services() -> Arc<Services> {
-    let store = tokio::task::spawn_blocking(|| secrets::open().store)
-        .await
-        .unwrap_or_else(|_| Arc::new(secrets::MemoryStore::new()));
-    Arc::new(Services::new(HttpClient::new(), store))
 }
 
 /// Reads a dropped or named file as UTF-8 text, refusing anything bigger than a token could be.
@@ -272,9 +280,17 @@ mod tests {
     fn worker() -> (Worker, mpsc::Receiver<()>) {
         let (woke_tx, woke) = mpsc::channel();
         let woke_tx = std::sync::Mutex::new(woke_tx);
-        let worker = Worker::spawn(Box::new(move || {
-            let _ = woke_tx.lock().map(|tx| tx.send(()));
-        }))
+        // The memory store: the keychain probe's warning would be one more event here.
+        let setup = ServerSetup {
+            profiles_path: None,
+            secrets: Some(Arc::new(crate::secrets::MemoryStore::new())),
+        };
+        let worker = Worker::spawn_with(
+            Box::new(move || {
+                let _ = woke_tx.lock().map(|tx| tx.send(()));
+            }),
+            setup,
+        )
         .unwrap();
         (worker, woke)
     }

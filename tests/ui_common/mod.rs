@@ -2,6 +2,8 @@
 //! tokens built on the spot.
 #![allow(dead_code)]
 
+pub mod servers;
+
 use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
 
@@ -37,6 +39,20 @@ pub fn window_sized(size: [f32; 2]) -> (Harness<'static, App>, TestClock) {
     let harness = Harness::builder()
         .with_size(size)
         .build_eframe(move |cc| App::new_for_test(cc, clock));
+    (harness, TestClock(millis))
+}
+
+/// The window at `NOW` with profiles and secrets where `setup` says (a test that restarts
+/// the window passes the same setup twice).
+pub fn window_with(setup: tokenscope::worker::ServerSetup) -> (Harness<'static, App>, TestClock) {
+    let millis = Arc::new(AtomicI64::new(NOW * 1000 + 250));
+    let read = Arc::clone(&millis);
+    let clock: Clock = Arc::new(move || read.load(Ordering::SeqCst));
+    let harness = Harness::builder()
+        .with_size([1280.0, 800.0])
+        .build_eframe(move |cc| {
+            App::new_with(cc, clock, tokenscope::ui::LaunchOptions::default(), setup)
+        });
     (harness, TestClock(millis))
 }
 

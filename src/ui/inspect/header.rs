@@ -21,7 +21,7 @@ pub fn show(ui: &mut Ui, entry: &Entry, presenter: bool, now: i64) {
         ui.set_width(ui.available_width());
         ui.horizontal_wrapped(|ui| {
             ui.label(RichText::new(entry.kind_label()).size(21.0).strong())
-                .on_hover_text(format!("Decided by {}", report.token_type_reason));
+                .on_hover_text(report.token_type_sentence());
             if let Some(alg) = &report.signature.alg {
                 let chip = style::chip(ui, alg, style::blue(ui));
                 if let Some(words) = explain_alg(alg) {

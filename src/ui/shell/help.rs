@@ -5,7 +5,7 @@ use egui::{Align2, Color32, FontId, Id, LayerId, Order, RichText};
 use crate::ui::state::intent::Intent;
 
 /// Every shortcut the window answers to, as the overlay lists them.
-pub const SHORTCUTS: [(&str, &str); 11] = [
+pub const SHORTCUTS: [(&str, &str); 12] = [
     (
         "Ctrl+V",
         "Paste a token, header, redirect URL or token response as new entries",
@@ -21,7 +21,8 @@ pub const SHORTCUTS: [(&str, &str); 11] = [
     ("Ctrl+2", "Tree view"),
     ("Ctrl+3", "Raw view"),
     ("Ctrl+4", "Compare with another token"),
-    ("Ctrl+5", "The flow that produced the token"),
+    ("Ctrl+5", "What the token's server said"),
+    ("Ctrl+6", "The flow that produced the token"),
     ("Esc", "Close this help, or stop renaming"),
 ];
 

@@ -5,5 +5,6 @@ pub(super) mod empty;
 pub(super) mod help;
 pub(super) mod layout;
 pub(super) mod status;
+pub(super) mod tabs;
 pub(super) mod toolbar;
 pub(super) mod workspace;

@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use crate::worker::JobId;
 
 use crate::ui::state::entry::{Entry, EntryId};
+use crate::ui::state::servers::ServersState;
 
 /// Everything the window holds at run time and never saves: tokens, keys, jobs.
 #[derive(Default)]
@@ -30,6 +31,8 @@ pub struct AppState {
     pub paste_asked_in_frame: Option<u64>,
     /// Logins through the browser or another device, and the profiles to start them with.
     pub flows: crate::ui::state::flows::Flows,
+    /// Profiles, server jobs, fetched groups and the exchange log.
+    pub servers: ServersState,
     next_id: u64,
 }
 
@@ -96,7 +99,7 @@ impl AppState {
             .unwrap_or_default()
     }
 
-    /// Verifications and file reads still running.
+    /// Verifications, file reads and server calls still running.
     #[must_use]
     pub fn background_jobs(&self) -> usize {
         self.entries
@@ -105,5 +108,6 @@ impl AppState {
             .count()
             + self.file_jobs.len()
             + usize::from(self.samples_job.is_some())
+            + self.servers.calls_running()
     }
 }

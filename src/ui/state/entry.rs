@@ -19,6 +19,7 @@ use crate::worker::JobId;
 
 use crate::ui::inspect::pretty::Pretty;
 use crate::ui::inspect::tree_model::TreeModel;
+use crate::ui::state::servers::TokenServer;
 use crate::ui::widgets::mask::{HIDDEN, has_personal, is_personal};
 
 pub type EntryId = u64;
@@ -49,6 +50,8 @@ pub struct Entry {
     pub reveal_token: bool,
     /// The user chose to see this token's personal claims in presenter mode.
     pub reveal_personal: bool,
+    /// Its profile and what its server said about it.
+    pub server: TokenServer,
 }
 
 pub enum Body {
@@ -267,6 +270,7 @@ impl Entry {
             tree: TreeState::default(),
             reveal_token: false,
             reveal_personal: false,
+            server: TokenServer::default(),
         }
     }
 
@@ -315,10 +319,30 @@ impl Entry {
         let options = self.expect.options(now);
         let input = input_info(&self.source, &self.stripped, self.raw.len());
         let verdict = self.verification.verdict.as_ref();
+        let known_exp = self.server.known_exp;
+        let skew = self.server.clock_skew;
         if let Body::Parsed(p) = &mut self.body {
             p.report = diagnose(&p.token, input, &options, verdict);
+            // What the server said fills what the token cannot say about itself.
+            if let Some(exp) = known_exp
+                && p.report.lifetime.state == LifetimeState::Unknown
+            {
+                p.report.lifetime = lifetime_from_exp(exp, now, self.expect.leeway);
+            }
+            if let Some(seconds) = skew {
+                p.report.checks.push(crate::token::report::Check::new(
+                    "clock",
+                    crate::token::CheckStatus::Warn,
+                    crate::ops::Finding::ClockSkew { seconds }.to_string(),
+                ));
+            }
             p.judged_at = now;
             p.live = live_lifetime(&p.token, &p.report, now, self.expect.leeway);
+            if let Some(exp) = known_exp
+                && matches!(p.token, Token::Opaque(_) | Token::Jwe(_))
+            {
+                p.live = lifetime_from_exp(exp, now, self.expect.leeway);
+            }
             p.live_at = now;
         }
     }
@@ -332,6 +356,11 @@ impl Entry {
         };
         if p.live_at != now {
             p.live = live_lifetime(&p.token, &p.report, now, leeway);
+            if let Some(exp) = self.server.known_exp
+                && matches!(p.token, Token::Opaque(_) | Token::Jwe(_))
+            {
+                p.live = lifetime_from_exp(exp, now, leeway);
+            }
             p.live_at = now;
         }
         if !rejudge || p.judged_at == now {
@@ -442,6 +471,14 @@ fn live_lifetime(token: &Token, report: &Report, now: i64, leeway: u64) -> Lifet
         }),
         _ => report.lifetime.clone(),
     }
+}
+
+/// The lifetime of a token whose expiry only its server told (an opaque token's
+/// `expires_in` at arrival, or introspection's `exp`).
+fn lifetime_from_exp(exp: i64, now: i64, leeway: u64) -> Lifetime {
+    let mut claims = serde_json::Map::new();
+    claims.insert("exp".into(), exp.into());
+    Lifetime::compute(Some(&claims), now, leeway)
 }
 
 /// Whether a lifetime's text changes as time passes, so the window must tick.

@@ -67,6 +67,8 @@ pub enum Intent {
     CompareWith(EntryId),
     /// The Flows window: open it, start or cancel a login, replay one.
     Flow(crate::ui::state::flows::FlowIntent),
+    /// Profiles, server operations, the exchange log.
+    Server(crate::ui::state::servers::ServerIntent),
 }
 
 impl App {
@@ -107,6 +109,8 @@ impl App {
             }
             Intent::Select(id) => {
                 self.state.selected = Some(id);
+                // A token chosen takes the centre back from a profile page.
+                self.state.servers.close_centre();
                 if self.state.renaming.as_ref().is_some_and(|(r, _)| *r != id) {
                     self.state.renaming = None;
                 }
@@ -203,6 +207,7 @@ impl App {
                     e.reveal_personal = reveal;
                 }
             }
+            Intent::Server(intent) => self.apply_server(ctx, intent),
             Intent::ToggleSidePanel => {
                 self.settings.show_side_panel = !self.settings.show_side_panel
             }
@@ -266,6 +271,9 @@ impl App {
             self.state.entries.push(entry);
         }
         self.state.selected = first.or(self.state.selected);
+        if first.is_some() {
+            self.state.servers.close_centre();
+        }
         let malformed = self
             .state
             .selected
@@ -393,6 +401,10 @@ impl App {
         if let Some(job) = entry.verification.running {
             self.send(Command::Cancel(job));
         }
+        if let Some((job, _)) = self.state.servers.running_for(id) {
+            self.state.servers.jobs.remove(&job);
+            self.send(Command::Cancel(job));
+        }
         if self.state.renaming.as_ref().is_some_and(|(r, _)| *r == id) {
             self.state.renaming = None;
         }
@@ -400,6 +412,7 @@ impl App {
             && !self.state.entries.iter().any(|e| e.group == Some(group))
         {
             self.state.groups.retain(|g| g.id != group);
+            self.state.servers.groups.remove(&group);
         }
         if self.state.selected == Some(id) {
             let next = at.min(self.state.entries.len().saturating_sub(1));

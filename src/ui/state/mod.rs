@@ -6,4 +6,5 @@ pub(super) mod entry;
 pub mod flow_run;
 pub(super) mod flows;
 pub(super) mod intent;
+pub(super) mod servers;
 pub(super) mod settings;

@@ -70,16 +70,19 @@ pub enum Tab {
     Raw,
     /// The selected token against another one.
     Compare,
+    /// What its server said: introspection, rotation timeline, userinfo, API calls.
+    Server,
     /// The steps of the flow that produced the selected token.
     Flow,
 }
 
 impl Tab {
-    pub const ALL: [Self; 5] = [
+    pub const ALL: [Self; 6] = [
         Self::Overview,
         Self::Tree,
         Self::Raw,
         Self::Compare,
+        Self::Server,
         Self::Flow,
     ];
 
@@ -90,6 +93,7 @@ impl Tab {
             Self::Tree => "Tree",
             Self::Raw => "Raw",
             Self::Compare => "Compare",
+            Self::Server => "Server",
             Self::Flow => "Flow",
         }
     }
