@@ -16,6 +16,8 @@ use std::time::Duration;
 
 use serde_json::Value;
 
+static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
 /// A config dir and HOME of its own, with one profile for the public client.
 struct Home {
     config: tempfile::TempDir,
@@ -28,7 +30,13 @@ impl Home {
         let home = Self {
             config: tempfile::tempdir().unwrap(),
             home: tempfile::tempdir().unwrap(),
-            profile: format!("flow-{}", std::process::id()),
+            // One name per test: the keychain is shared, and a finished test removes its
+            // profile's secrets.
+            profile: format!(
+                "flow-{}-{}",
+                std::process::id(),
+                NEXT.fetch_add(1, std::sync::atomic::Ordering::SeqCst)
+            ),
         };
         let add = home.run(&[
             "profile",

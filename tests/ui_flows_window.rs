@@ -1,7 +1,8 @@
 //! The Flows window end to end, as a user drives it: open Flows, press Device login on a
 //! profile, read the code (large, with its QR code), approve it on "another device"
 //! (drive.js against the real test server), and see the flow finish with its tokens in the
-//! workspace, where the token's Flow tab shows the same steps.
+//! workspace, where the token's Flow tab shows the same steps. A profile's page starts the
+//! same flows from its Fetch area.
 
 #[path = "support/oidc.rs"]
 mod oidc;
@@ -13,7 +14,8 @@ use std::sync::Arc;
 
 use tokenscope::secrets::MemoryStore;
 use tokenscope::worker::ServerSetup;
-use ui_common::{labels_containing, wait_for, window_with};
+use ui_common::servers::{add_profile, click};
+use ui_common::{labels_containing, wait_for, window, window_with};
 
 #[test]
 fn a_device_login_from_the_flows_window_ends_with_its_tokens_in_the_workspace() {
@@ -88,4 +90,44 @@ fn a_device_login_from_the_flows_window_ends_with_its_tokens_in_the_workspace() 
     assert!(!labels_containing(&harness, "1. device code issued").is_empty());
     assert!(!labels_containing(&harness, "ID token checked").is_empty());
     harness.get_by_label("Replay");
+}
+
+#[test]
+fn device_login_on_a_profiles_page_opens_the_flows_window_on_its_steps() {
+    let op = oidc::OidcServer::start("a");
+    let (mut harness, _clock) = window();
+    harness.run();
+    add_profile(
+        &mut harness,
+        "app",
+        &[
+            ("Issuer URL", &op.issuer),
+            ("Client ID", "app-client"),
+            ("Client secret", "app-secret"),
+            ("Scopes", "openid"),
+        ],
+    );
+    // The saved profile's page is open: its Fetch area has the login buttons.
+    harness.get_by_label("Log in");
+    click(&mut harness, "Device login");
+    let qr = format!("QR code for {}/device?user_code=", op.issuer);
+    wait_for(&mut harness, "the device code", |h| {
+        !labels_containing(h, &qr).is_empty()
+    });
+    let label = labels_containing(&harness, &qr).remove(0);
+    let code = label.rsplit('=').next().unwrap().to_string();
+    let out = std::process::Command::new(std::env::var_os("NODE").unwrap_or_else(|| "node".into()))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(["tests/oidc-server/drive.js", "device", &op.issuer, &code])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    wait_for(&mut harness, "the tokens", |h| {
+        !h.state().entry_labels().is_empty()
+    });
+    assert!(!labels_containing(&harness, "app: Device authorization (done)").is_empty());
 }

@@ -1,6 +1,7 @@
 //! A profile's Fetch area: the grant (client_credentials, or the password grant labelled as
 //! legacy), scope, resource and audience overrides, and Fetch — with a spinner and Cancel
-//! while it runs. The tokens arrive as a workspace group.
+//! while it runs. The tokens arrive as a workspace group. Below it, Log in and Device login
+//! start the interactive flows (see `ui::flows`).
 
 use egui::{TextEdit, Ui};
 

@@ -1,6 +1,6 @@
-//! The window's flows: the profiles one can log in with, every flow run this session (each
-//! under its worker job), which one is on screen, and the one place that acts on what the
-//! Flows window asks for and on the worker's flow events.
+//! The window's flows: every flow run this session (each under its worker job), which one is
+//! on screen, which tokens each produced, and the one place that acts on what the Flows
+//! window and the Log in buttons ask for and on the worker's flow events.
 
 use std::collections::{HashMap, HashSet};
 
