@@ -14,7 +14,7 @@ use std::sync::Arc;
 
 use tokenscope::secrets::MemoryStore;
 use tokenscope::worker::ServerSetup;
-use ui_common::servers::{add_profile, click};
+use ui_common::servers::{add_profile, click, type_into};
 use ui_common::{labels_containing, wait_for, window, window_with};
 
 #[test]
@@ -107,8 +107,10 @@ fn device_login_on_a_profiles_page_opens_the_flows_window_on_its_steps() {
             ("Scopes", "openid"),
         ],
     );
-    // The saved profile's page is open: its Fetch area has the login buttons.
+    // The saved profile's page is open: its Fetch area has the login buttons, and what is
+    // typed there counts for them.
     harness.get_by_label("Log in");
+    type_into(&mut harness, "Scope", "openid email");
     click(&mut harness, "Device login");
     let qr = format!("QR code for {}/device?user_code=", op.issuer);
     wait_for(&mut harness, "the device code", |h| {
@@ -130,4 +132,10 @@ fn device_login_on_a_profiles_page_opens_the_flows_window_on_its_steps() {
         !h.state().entry_labels().is_empty()
     });
     assert!(!labels_containing(&harness, "app: Device authorization (done)").is_empty());
+    // The device authorization request asked for the Fetch form's scope.
+    harness
+        .get_by_label_contains("/device/auth -> HTTP 200")
+        .click();
+    harness.run_steps(3);
+    assert!(!labels_containing(&harness, "> scope=openid email").is_empty());
 }

@@ -99,11 +99,33 @@ impl App {
                 else {
                     return;
                 };
+                // The overrides typed in the profile's Fetch form count for a login too.
+                let request = self
+                    .state
+                    .servers
+                    .fetch_forms
+                    .get(&name)
+                    .map(|form| {
+                        let nonempty = |s: &str| {
+                            let s = s.trim();
+                            (!s.is_empty()).then(|| s.to_string())
+                        };
+                        FlowRequest {
+                            scope: nonempty(&form.scope),
+                            resources: form
+                                .resource
+                                .split_whitespace()
+                                .map(str::to_string)
+                                .collect(),
+                            audience: nonempty(&form.audience),
+                            callback_timeout: None,
+                        }
+                    })
+                    .unwrap_or_default();
                 let target = Target { name, profile };
                 let job = self.state.next_job();
                 let name = target.name.as_str().to_string();
                 let target = Box::new(target);
-                let request = FlowRequest::default();
                 let command = match kind {
                     FlowKind::Device => FlowCommand::StartDevice {
                         job,
