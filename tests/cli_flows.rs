@@ -16,9 +16,9 @@ use std::time::Duration;
 
 use serde_json::Value;
 
-static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-
 /// A config dir and HOME of its own, with one profile for the public client.
+static NEXT_PROFILE: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
 struct Home {
     config: tempfile::TempDir,
     home: tempfile::TempDir,
@@ -30,12 +30,11 @@ impl Home {
         let home = Self {
             config: tempfile::tempdir().unwrap(),
             home: tempfile::tempdir().unwrap(),
-            // One name per test: the keychain is shared, and a finished test removes its
-            // profile's secrets.
+            // Unique per test: the keychain is shared by the tests running in parallel.
             profile: format!(
                 "flow-{}-{}",
                 std::process::id(),
-                NEXT.fetch_add(1, std::sync::atomic::Ordering::SeqCst)
+                NEXT_PROFILE.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
             ),
         };
         let add = home.run(&[

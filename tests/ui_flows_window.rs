@@ -42,6 +42,7 @@ fn a_device_login_from_the_flows_window_ends_with_its_tokens_in_the_workspace() 
     let (mut harness, _clock) = window_with(ServerSetup {
         profiles_path: Some(config.path().join("profiles.toml")),
         secrets: Some(Arc::new(MemoryStore::new())),
+        scratch_dir: None,
     });
     harness.get_by_label("Flows").click();
     wait_for(&mut harness, "the profiles", |h| {

@@ -11,7 +11,7 @@ mod util;
 
 use std::time::Duration;
 
-use egui_kittest::kittest::Queryable as _;
+use egui_kittest::kittest::{NodeT as _, Queryable as _};
 use serde_json::json;
 use ui_common::servers::{add_profile, attach, click, secret_value, server_tab, settle, type_into};
 use ui_common::{NOW, fresh_token, labels_containing, paste, wait_for, window};
@@ -269,4 +269,45 @@ fn a_stalled_request_leaves_the_window_running_and_cancel_stops_it() {
     assert!(labels_containing(&harness, "fetching…").is_empty());
     assert_eq!(harness.state().background_jobs(), 0);
     assert!(harness.state().entry_labels().is_empty());
+}
+
+#[test]
+fn a_stalled_introspection_shows_a_spinner_on_the_token_and_cancel_stops_it() {
+    let stalled = TestServer::start(|_| Reply {
+        delay: Some(Duration::from_secs(60)),
+        ..Reply::json(&json!({}))
+    });
+    let (mut harness, _clock) = window();
+    harness.run();
+    add_profile(
+        &mut harness,
+        "slow",
+        &[
+            ("Issuer URL", &stalled.base),
+            ("Client ID", "c"),
+            ("Client secret", "s"),
+            ("introspection endpoint", &stalled.url("/introspect")),
+        ],
+    );
+    paste(&mut harness, &fresh_token());
+    attach(&mut harness, "slow");
+    click(&mut harness, "Introspect");
+    for _ in 0..20 {
+        harness.step();
+        std::thread::sleep(Duration::from_millis(25));
+    }
+    assert!(!labels_containing(&harness, "introspecting…").is_empty());
+    // The rest of the window still answers: the tabs switch while the call hangs.
+    click(&mut harness, "Raw");
+    click(&mut harness, "Checks & claims");
+    click(&mut harness, "Cancel");
+    harness.run();
+    assert!(labels_containing(&harness, "introspecting…").is_empty());
+    assert_eq!(harness.state().server_jobs(), 0);
+    assert!(
+        !harness
+            .get_by_label("Introspect")
+            .accesskit_node()
+            .is_disabled()
+    );
 }

@@ -147,6 +147,7 @@ fn a_token_kept_in_the_keychain_comes_back_at_the_next_start() {
     let setup = ServerSetup {
         profiles_path: Some(dir.path().join("profiles.toml")),
         secrets: Some(store.clone()),
+        scratch_dir: None,
     };
     let (mut harness, _clock) = window_with(setup.clone());
     harness.run();
@@ -198,6 +199,7 @@ fn an_unreadable_profiles_file_is_a_banner_with_its_line_and_is_kept() {
     let (mut harness, _clock) = window_with(ServerSetup {
         profiles_path: Some(path.clone()),
         secrets: Some(Arc::new(MemoryStore::new())),
+        scratch_dir: None,
     });
     wait_for(&mut harness, "the banner", |h| {
         !labels_containing(h, "Profiles file unusable").is_empty()
@@ -384,6 +386,24 @@ fn userinfo_shows_the_claims_and_presenter_mode_hides_the_personal_ones() {
     settle(&mut harness, "userinfo");
     // The answer opens the Server tab.
     assert!(!labels_containing(&harness, "Test User").is_empty());
+    // The exchange log shows the answer too.
+    harness
+        .query_all_by_label_contains("Show exchange log (")
+        .next()
+        .unwrap()
+        .click();
+    harness.run_steps(2);
+    harness
+        .query_all_by_label_contains("GET http")
+        .find(|n| {
+            n.accesskit_node()
+                .label()
+                .is_some_and(|l| l.contains("/me"))
+        })
+        .unwrap()
+        .click();
+    harness.run_steps(2);
+    assert!(labels_containing(&harness, "Test User").len() >= 2);
     harness.key_press_modifiers(
         egui::Modifiers::COMMAND | egui::Modifiers::SHIFT,
         egui::Key::P,

@@ -76,6 +76,7 @@ fn duplicate_then_rename_moves_the_stored_secret() {
     let (mut harness, _clock) = window_with(ServerSetup {
         profiles_path: Some(dir.path().join("profiles.toml")),
         secrets: Some(store.clone()),
+        scratch_dir: None,
     });
     harness.run();
     add_profile(

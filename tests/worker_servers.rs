@@ -38,6 +38,7 @@ fn setup() -> Setup {
         ServerSetup {
             profiles_path: Some(dir.path().join("profiles.toml")),
             secrets: Some(store.clone()),
+            scratch_dir: None,
         },
     )
     .unwrap();

@@ -5,8 +5,6 @@
 //! timed repaint — at the next moment a visible countdown's text changes (the next second
 //! boundary while under an hour). An idle window with no live token never repaints.
 
-use std::time::Duration;
-
 use egui::{Key, KeyboardShortcut, Modifiers};
 
 use crate::token::diff::diff;
@@ -18,7 +16,7 @@ use super::inspect::{checklist, claims, expect, header, raw, tree, verify};
 use super::servers;
 use super::shell::{empty, help, layout, status, tabs, toolbar, workspace};
 use super::state::app_state::{AppState, FileJob, Level, Notice};
-use super::state::entry::{Body, EntryId, KeyKind, is_live};
+use super::state::entry::{Body, EntryId, KeyKind};
 use super::state::intent::{Intent, file_name};
 use super::state::settings::{Settings, Tab};
 use super::widgets::style;
@@ -87,6 +85,7 @@ impl App {
         let setup = ServerSetup {
             profiles_path: Some(dir.join(crate::profiles::FILE_NAME)),
             secrets: Some(std::sync::Arc::new(crate::secrets::MemoryStore::new())),
+            scratch_dir: Some(dir.clone()),
         };
         Self::new_with(cc, clock, LaunchOptions::default(), setup)
     }
@@ -123,6 +122,12 @@ impl App {
     #[must_use]
     pub fn entry_labels(&self) -> Vec<String> {
         self.state.entries.iter().map(|e| e.label.clone()).collect()
+    }
+
+    /// Whether anything sent to the worker, profile loads included, still awaits its answer.
+    #[must_use]
+    pub fn worker_idle(&self) -> bool {
+        self.background_jobs() == 0 && self.state.servers.jobs.is_empty()
     }
 
     /// Background jobs still running: verifications, file reads, server calls.
@@ -277,28 +282,6 @@ impl App {
             }
             out
         })
-    }
-
-    /// Asks for the next frame when the earliest visible countdown changes its text.
-    fn schedule_repaint(&self, ctx: &egui::Context, now_ms: i64) {
-        let now = now_ms.div_euclid(1000);
-        let next = self
-            .state
-            .entries
-            .iter()
-            .filter_map(|e| e.live())
-            .filter(|l| is_live(l.state))
-            .filter_map(|l| seconds_until_text_changes(l, now))
-            .min();
-        let token_ms = next.map(|seconds| {
-            let to_boundary = 1000 - now_ms.rem_euclid(1000);
-            // A few ms past the boundary, so the new second has surely begun.
-            (seconds - 1).max(0) * 1000 + to_boundary + 15
-        });
-        let flow_ms = self.state.flows.ms_until_countdown_changes(now_ms);
-        if let Some(ms) = token_ms.into_iter().chain(flow_ms).min() {
-            ctx.request_repaint_after(Duration::from_millis(ms.unsigned_abs()));
-        }
     }
 
     fn centre(&mut self, ui: &mut egui::Ui, now: i64, intents: &mut Vec<Intent>) {
@@ -554,31 +537,6 @@ impl eframe::App for App {
     fn persist_egui_memory(&self) -> bool {
         false
     }
-}
-
-/// Seconds until the lifetime's words change: every second under an hour, then every minute,
-/// then every hour ("2 h 5 min" ticks once a minute).
-fn seconds_until_text_changes(
-    lifetime: &crate::token::lifetime::Lifetime,
-    now: i64,
-) -> Option<i64> {
-    let target = match lifetime.state {
-        crate::token::lifetime::LifetimeState::NotYetValid => lifetime.not_before.as_ref()?.unix,
-        _ => lifetime.expires_at.as_ref()?.unix,
-    };
-    let distance = (target - now).abs();
-    let unit = match distance {
-        d if d < 3_600 => 1,
-        d if d < 86_400 => 60,
-        _ => 3_600,
-    };
-    // The words show whole units, rounded down: counting down they change one second after
-    // the distance reaches a multiple of the unit, counting up when it reaches the next one.
-    Some(if target > now {
-        distance % unit + 1
-    } else {
-        unit - distance % unit
-    })
 }
 
 fn verdict_words(status: crate::token::SignatureStatus) -> &'static str {

@@ -11,6 +11,7 @@
 mod app;
 mod flows;
 mod inspect;
+mod repaint;
 mod servers;
 mod shell;
 mod state;

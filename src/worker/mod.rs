@@ -55,10 +55,10 @@ pub enum Command {
     ReadFile { job: JobId, path: PathBuf },
     /// Build the sample tokens, signed with a fresh throwaway key, relative to `now`.
     MakeSamples { job: JobId, now: i64 },
-    /// Log in through the browser or another device, or cancel such a flow (see `flows`).
-    Flow(FlowCommand),
     /// Profiles, discovery, the keychain and the server operations (see `servers`).
     Server(ServerCommand),
+    /// Log in through the browser or another device, or cancel such a flow (see `flows`).
+    Flow(FlowCommand),
 }
 
 // By hand: a command may hold a secret, which must never reach a log line.
@@ -69,9 +69,9 @@ impl fmt::Debug for Command {
             Self::Cancel(job) => write!(f, "Cancel({job})"),
             Self::ReadFile { job, path } => write!(f, "ReadFile({job}, {})", path.display()),
             Self::MakeSamples { job, now } => write!(f, "MakeSamples({job}, {now})"),
-            Self::Flow(command) => write!(f, "Flow({command:?})"),
             // Its own Debug keeps every token and secret in `Sensitive`.
             Self::Server(command) => write!(f, "Server({command:?})"),
+            Self::Flow(command) => write!(f, "Flow({command:?})"),
         }
     }
 }
@@ -95,10 +95,10 @@ pub enum Event {
         job: JobId,
         result: Result<Samples, String>,
     },
-    /// A flow's step, or its end (see `flows`).
-    Flow(FlowEvent),
     /// An answer from the server side (see `servers`).
     Server(ServerEvent),
+    /// A flow's step, or its end (see `flows`).
+    Flow(FlowEvent),
 }
 
 /// The handle the UI holds. Dropping it stops the worker: running jobs are cancelled.
@@ -209,19 +209,17 @@ async fn serve(mut commands: UnboundedReceiver<Command>, outbox: Outbox, setup: 
                 });
                 running.insert(job, task.abort_handle());
             }
+            Command::Server(command) => {
+                let job = command.job();
+                let task = tokio::task::spawn_local(Arc::clone(&server_side).run(command));
+                running.insert(job, task.abort_handle());
+            }
             Command::Flow(command) => {
-                // The same services (keychain, HTTP client and its exchange log, discovery
-                // cache) as every server operation.
                 let side = Arc::clone(&server_side);
                 let services = async move { side.services().await };
                 if let Some((job, handle)) = flow_jobs.run(command, services, &outbox) {
                     running.insert(job, handle);
                 }
-            }
-            Command::Server(command) => {
-                let job = command.job();
-                let task = tokio::task::spawn_local(Arc::clone(&server_side).run(command));
-                running.insert(job, task.abort_handle());
             }
             Command::MakeSamples { job, now } => {
                 let outbox = outbox.clone();
@@ -239,6 +237,7 @@ async fn serve(mut commands: UnboundedReceiver<Command>, outbox: Outbox, setup: 
     for handle in running.values() {
         handle.abort();
     }
+    server_side.clean_up();
 }
 
 /// Reads a dropped or named file as UTF-8 text, refusing anything bigger than a token could be.
@@ -284,6 +283,7 @@ mod tests {
         let setup = ServerSetup {
             profiles_path: None,
             secrets: Some(Arc::new(crate::secrets::MemoryStore::new())),
+            scratch_dir: None,
         };
         let worker = Worker::spawn_with(
             Box::new(move || {

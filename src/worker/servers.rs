@@ -35,6 +35,8 @@ pub struct ServerSetup {
     pub profiles_path: Option<PathBuf>,
     /// The secret store; `None` probes the OS keychain (memory, with a warning, without one).
     pub secrets: Option<Arc<dyn SecretStore>>,
+    /// A directory of the worker's own, removed when it stops (the UI tests' profiles).
+    pub scratch_dir: Option<PathBuf>,
 }
 
 /// What happens to a profile's client secret when it is saved.
@@ -213,6 +215,7 @@ impl ServerSide {
     }
 
     /// The services, opening the keychain on first use (off the async threads: it blocks).
+    /// Flows use these too: one keychain, one exchange log, one refresh lock per profile.
     pub(super) async fn services(&self) -> Arc<Services> {
         let services = self.services.get_or_init(|| async {
             let given = self.setup.secrets.clone();
@@ -410,6 +413,13 @@ impl ServerSide {
         self.send(event);
     }
 
+    /// Removes the scratch directory, if the setup names one: the worker is stopping.
+    pub(super) fn clean_up(&self) {
+        if let Some(dir) = &self.setup.scratch_dir {
+            let _ = std::fs::remove_dir_all(dir);
+        }
+    }
+
     /// Opens the keychain now, so its warning (if any) arrives at start-up.
     pub(super) async fn warm_up(self: Arc<Self>) {
         let _ = self.services().await;
@@ -472,10 +482,10 @@ fn save_profile(
             return Ok(now(file));
         }
         Some(original) => {
+            profile.check_http().map_err(ProfileError::BadInput)?;
             if original != name {
                 profiles::rename(&mut file, &original, name.clone(), store)?;
             }
-            profile.check_http().map_err(ProfileError::BadInput)?;
             // The pinned ids are the window's bookkeeping, not the form's.
             if let Some(old) = file.get(&name) {
                 profile.pinned = old.pinned.clone();

@@ -36,10 +36,25 @@ pub fn window_sized(size: [f32; 2]) -> (Harness<'static, App>, TestClock) {
     let millis = Arc::new(AtomicI64::new(NOW * 1000 + 250));
     let read = Arc::clone(&millis);
     let clock: Clock = Arc::new(move || read.load(Ordering::SeqCst));
-    let harness = Harness::builder()
+    let mut harness = Harness::builder()
         .with_size(size)
         .build_eframe(move |cc| App::new_for_test(cc, clock));
+    settle_start_up(&mut harness);
     (harness, TestClock(millis))
+}
+
+/// Lets the start-up work (the profiles loaded on the worker) finish, so its answer cannot
+/// land as an extra repaint in the middle of what a test runs next.
+pub fn settle_start_up(harness: &mut Harness<'_, App>) {
+    for _ in 0..400 {
+        harness.step();
+        if harness.state().worker_idle() {
+            harness.run();
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    panic!("the window's start-up jobs did not finish within 2 s");
 }
 
 /// The window at `NOW` with profiles and secrets where `setup` says (a test that restarts
@@ -48,11 +63,12 @@ pub fn window_with(setup: tokenscope::worker::ServerSetup) -> (Harness<'static, 
     let millis = Arc::new(AtomicI64::new(NOW * 1000 + 250));
     let read = Arc::clone(&millis);
     let clock: Clock = Arc::new(move || read.load(Ordering::SeqCst));
-    let harness = Harness::builder()
+    let mut harness = Harness::builder()
         .with_size([1280.0, 800.0])
         .build_eframe(move |cc| {
             App::new_with(cc, clock, tokenscope::ui::LaunchOptions::default(), setup)
         });
+    settle_start_up(&mut harness);
     (harness, TestClock(millis))
 }
 

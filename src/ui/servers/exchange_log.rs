@@ -123,7 +123,10 @@ fn row(
         for (name, value) in exchange.response_headers_text(reveal) {
             ui.monospace(format!("{name}: {value}"));
         }
-        if let Some(body) = exchange.response_body_text(reveal) {
+        if presenter {
+            // A body may name a person (userinfo) even with its tokens masked.
+            ui.weak("(the body is hidden in presenter mode)");
+        } else if let Some(body) = exchange.response_body_text(reveal) {
             // HTML and anything else stays text: never rendered.
             let cut = style::truncate(&body, 20_000);
             ui.add(egui::Label::new(RichText::new(cut.as_ref()).monospace()).wrap());

@@ -216,8 +216,10 @@ fn call(ui: &mut Ui, entry: &mut Entry, presenter: bool, intents: &mut Vec<Inten
         .labelled_by(l.id);
     });
     let l = ui.label("Headers (Name: value, one a line)");
+    // Headers may carry an API key: masked on a shared screen.
     ui.add(
         TextEdit::multiline(&mut form.headers)
+            .password(presenter)
             .desired_rows(2)
             .desired_width(f32::INFINITY),
     )

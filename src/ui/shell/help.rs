@@ -21,7 +21,10 @@ pub const SHORTCUTS: [(&str, &str); 12] = [
     ("Ctrl+2", "Tree view"),
     ("Ctrl+3", "Raw view"),
     ("Ctrl+4", "Compare with another token"),
-    ("Ctrl+5", "What the token's server said"),
+    (
+        "Ctrl+5",
+        "What the server said (introspection, refreshes, API calls)",
+    ),
     ("Ctrl+6", "The flow that produced the token"),
     ("Esc", "Close this help, or stop renaming"),
 ];

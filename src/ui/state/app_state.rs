@@ -29,10 +29,10 @@ pub struct AppState {
     pub key_panel_fits: bool,
     /// The frame in which the Paste button asked the platform for the clipboard.
     pub paste_asked_in_frame: Option<u64>,
-    /// Logins through the browser or another device, and the profiles to start them with.
-    pub flows: crate::ui::state::flows::Flows,
     /// Profiles, server jobs, fetched groups and the exchange log.
     pub servers: ServersState,
+    /// Logins through the browser or another device, and the profiles to start them with.
+    pub flows: crate::ui::state::flows::Flows,
     next_id: u64,
 }
 

@@ -65,10 +65,10 @@ pub enum Intent {
     RevealPersonal(EntryId, bool),
     /// The Compare tab sets the selected token against this one.
     CompareWith(EntryId),
-    /// The Flows window: open it, start or cancel a login, replay one.
-    Flow(crate::ui::state::flows::FlowIntent),
     /// Profiles, server operations, the exchange log.
     Server(crate::ui::state::servers::ServerIntent),
+    /// The Flows window: open it, start or cancel a login, replay one.
+    Flow(crate::ui::state::flows::FlowIntent),
 }
 
 impl App {

@@ -519,3 +519,72 @@ pub enum ServerIntent {
     /// Copy an exchange as curl (with placeholders unless revealed).
     CopyCurl(usize),
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn filled() -> ProfileForm {
+        ProfileForm {
+            name: "staging".into(),
+            issuer: "https://as.example".into(),
+            client_id: " cli ".into(),
+            scopes: "openid, profile api:read".into(),
+            secret: "typed-secret".into(),
+            ..ProfileForm::new_profile()
+        }
+    }
+
+    #[test]
+    fn the_form_builds_a_profile_and_names_the_field_that_is_wrong() {
+        let (name, profile) = filled().build().unwrap();
+        assert_eq!(name.as_str(), "staging");
+        assert_eq!(profile.client_id, "cli");
+        assert_eq!(profile.scopes, ["openid", "profile", "api:read"]);
+        assert!(!format!("{profile:?}").contains("typed-secret"));
+
+        let bad_name = ProfileForm {
+            name: "a b".into(),
+            ..filled()
+        };
+        assert!(bad_name.build().unwrap_err().starts_with("Name:"));
+        let bad_issuer = ProfileForm {
+            issuer: "as.example".into(),
+            ..filled()
+        };
+        assert!(bad_issuer.build().unwrap_err().starts_with("Issuer URL:"));
+        let mut bad_endpoint = filled();
+        bad_endpoint.endpoints[1].1 = "ftp://x".into();
+        assert!(
+            bad_endpoint
+                .build()
+                .unwrap_err()
+                .starts_with("introspection endpoint:")
+        );
+        let plain_http = ProfileForm {
+            issuer: "http://as.example".into(),
+            ..filled()
+        };
+        assert!(plain_http.build().unwrap_err().contains("allow_http"));
+    }
+
+    #[test]
+    fn editing_keeps_what_the_form_does_not_show() {
+        let (name, mut profile) = filled().build().unwrap();
+        profile.pinned = vec!["abc".into()];
+        profile.timeout_seconds = Some(5);
+        let form = ProfileForm::of(&name, &profile);
+        assert_eq!(form.original.as_ref(), Some(&name));
+        assert!(form.secret.is_empty(), "a stored secret is never read back");
+        let (_, again) = form.build().unwrap();
+        assert_eq!(again, profile);
+    }
+
+    #[test]
+    fn fingerprints_are_short_and_tell_tokens_apart() {
+        let a = fingerprint(&"rt-1".into());
+        assert_eq!(a.len(), 8);
+        assert_eq!(a, fingerprint(&"rt-1".into()));
+        assert_ne!(a, fingerprint(&"rt-2".into()));
+    }
+}
