@@ -231,9 +231,14 @@ fn a_finished_flow_keeps_its_tokens_and_replays_step_by_step() {
         label: "access_token",
         token: "eyJhbGciOiJSUzI1NiJ9.payload.signature-tail".into(),
     });
+    run.notes.push((
+        false,
+        "the refresh token is stored in the OS keychain under the profile".into(),
+    ));
     let mut harness = harness(run);
     harness.run();
     assert!(shown(&harness, "eyJh…tail"));
+    assert!(shown(&harness, "stored in the OS keychain"));
     harness.get_by_label("Replay").click();
     harness.run();
     let action = harness.state_mut().actions.pop().unwrap();

@@ -1,7 +1,8 @@
 //! The Flows window end to end, as a user drives it: open Flows, press Device login on a
 //! profile, read the code (large, with its QR code), approve it on "another device"
 //! (drive.js against the real test server), and see the flow finish with its tokens in the
-//! workspace, where the token's Flow tab shows the same steps. One test in this binary: it points the config directory at a temporary one.
+//! workspace, where the token's Flow tab shows the same steps. A profile's page starts the
+//! same flows from its Fetch area.
 
 #[path = "support/oidc.rs"]
 mod oidc;
@@ -9,7 +10,12 @@ mod ui_common;
 mod util;
 
 use egui_kittest::kittest::Queryable as _;
-use ui_common::{labels_containing, wait_for, window};
+use std::sync::Arc;
+
+use tokenscope::secrets::MemoryStore;
+use tokenscope::worker::ServerSetup;
+use ui_common::servers::{add_profile, click, type_into};
+use ui_common::{labels_containing, wait_for, window, window_with};
 
 #[test]
 fn a_device_login_from_the_flows_window_ends_with_its_tokens_in_the_workspace() {
@@ -33,10 +39,11 @@ fn a_device_login_from_the_flows_window_ends_with_its_tokens_in_the_workspace() 
         &[("TOKENSCOPE_CONFIG_DIR", config.path().as_os_str())],
     );
     assert_eq!(add.status, 0, "{}{}", add.stdout, add.stderr);
-    // SAFETY: the only test in this binary, set before the window (and its worker) starts.
-    unsafe { std::env::set_var("TOKENSCOPE_CONFIG_DIR", config.path()) };
-
-    let (mut harness, _clock) = window();
+    let (mut harness, _clock) = window_with(ServerSetup {
+        profiles_path: Some(config.path().join("profiles.toml")),
+        secrets: Some(Arc::new(MemoryStore::new())),
+        scratch_dir: None,
+    });
     harness.get_by_label("Flows").click();
     wait_for(&mut harness, "the profiles", |h| {
         h.query_by_label("Device login").is_some()
@@ -67,6 +74,8 @@ fn a_device_login_from_the_flows_window_ends_with_its_tokens_in_the_workspace() 
     });
     assert!(!labels_containing(&harness, "tv: Device authorization (done)").is_empty());
     assert!(!labels_containing(&harness, "ID token checked").is_empty());
+    // Where the refresh token went (here the memory store).
+    assert!(!labels_containing(&harness, "the refresh token is").is_empty());
     // The code is gone from the screen once used.
     assert!(labels_containing(&harness, &qr).is_empty());
 
@@ -82,4 +91,52 @@ fn a_device_login_from_the_flows_window_ends_with_its_tokens_in_the_workspace() 
     assert!(!labels_containing(&harness, "1. device code issued").is_empty());
     assert!(!labels_containing(&harness, "ID token checked").is_empty());
     harness.get_by_label("Replay");
+}
+
+#[test]
+fn device_login_on_a_profiles_page_opens_the_flows_window_on_its_steps() {
+    let op = oidc::OidcServer::start("a");
+    let (mut harness, _clock) = window();
+    harness.run();
+    add_profile(
+        &mut harness,
+        "app",
+        &[
+            ("Issuer URL", &op.issuer),
+            ("Client ID", "app-client"),
+            ("Client secret", "app-secret"),
+            ("Scopes", "openid"),
+        ],
+    );
+    // The saved profile's page is open: its Fetch area has the login buttons, and what is
+    // typed there counts for them.
+    harness.get_by_label("Log in");
+    type_into(&mut harness, "Scope", "openid email");
+    click(&mut harness, "Device login");
+    let qr = format!("QR code for {}/device?user_code=", op.issuer);
+    wait_for(&mut harness, "the device code", |h| {
+        !labels_containing(h, &qr).is_empty()
+    });
+    let label = labels_containing(&harness, &qr).remove(0);
+    let code = label.rsplit('=').next().unwrap().to_string();
+    let out = std::process::Command::new(std::env::var_os("NODE").unwrap_or_else(|| "node".into()))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(["tests/oidc-server/drive.js", "device", &op.issuer, &code])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    wait_for(&mut harness, "the tokens", |h| {
+        !h.state().entry_labels().is_empty()
+    });
+    assert!(!labels_containing(&harness, "app: Device authorization (done)").is_empty());
+    // The device authorization request asked for the Fetch form's scope.
+    harness
+        .get_by_label_contains("/device/auth -> HTTP 200")
+        .click();
+    harness.run_steps(3);
+    assert!(!labels_containing(&harness, "> scope=openid email").is_empty());
 }

@@ -508,6 +508,7 @@ impl eframe::App for App {
             intents.extend(crate::ui::flows::flows_window::show(
                 &ctx,
                 &self.state.flows,
+                self.state.servers.file.as_ref(),
                 now_ms,
                 presenter,
             ));

@@ -35,8 +35,6 @@ pub enum FlowCommand {
     },
     /// Stop a running flow: it ends with a `Failed` step and a `Finished` event.
     Cancel(JobId),
-    /// Read the profiles file, for the window's list of profiles to log in with.
-    LoadProfiles { job: JobId },
 }
 
 // By hand: only what identifies the job, never a profile's contents.
@@ -50,7 +48,6 @@ impl fmt::Debug for FlowCommand {
                 write!(f, "StartDevice({job}, {})", target.name)
             }
             Self::Cancel(job) => write!(f, "CancelFlow({job})"),
-            Self::LoadProfiles { job } => write!(f, "LoadProfiles({job})"),
         }
     }
 }
@@ -69,11 +66,6 @@ pub enum FlowEvent {
     Finished {
         job: JobId,
         result: Result<Box<FlowTokens>, Box<OpsError>>,
-    },
-    /// The profiles, in the file's order, or why they could not be read.
-    Profiles {
-        job: JobId,
-        result: Result<Vec<Target>, String>,
     },
 }
 
@@ -99,16 +91,6 @@ impl FlowJobs {
                     cancel.cancel();
                 }
                 return None;
-            }
-            FlowCommand::LoadProfiles { job } => {
-                let outbox = outbox.clone();
-                let task = tokio::task::spawn_local(async move {
-                    let result = tokio::task::spawn_blocking(load_profiles)
-                        .await
-                        .unwrap_or_else(|e| Err(format!("reading stopped: {e}")));
-                    outbox.send(Event::Flow(FlowEvent::Profiles { job, result }));
-                });
-                return Some((job, task.abort_handle()));
             }
             FlowCommand::StartAuthCode {
                 job,
@@ -164,16 +146,4 @@ impl FlowJobs {
 enum Kind {
     AuthCode(Box<Target>, FlowRequest, bool),
     Device(Box<Target>, FlowRequest),
-}
-
-fn load_profiles() -> Result<Vec<Target>, String> {
-    let path = crate::profiles::default_path().map_err(|e| e.to_string())?;
-    let file = crate::profiles::load(&path).map_err(|e| e.to_string())?;
-    Ok(file
-        .iter()
-        .map(|(name, profile)| Target {
-            name: name.clone(),
-            profile: profile.clone(),
-        })
-        .collect())
 }

@@ -130,6 +130,14 @@ fn waiting_for(run: &FlowRun) -> &'static str {
 }
 
 fn tokens(ui: &mut Ui, run: &FlowRun, presenter: bool) {
+    for (warning, note) in &run.notes {
+        let color = if *warning {
+            style::amber(ui)
+        } else {
+            style::grey(ui)
+        };
+        ui.colored_label(color, style::shown(note));
+    }
     if run.tokens.is_empty() {
         return;
     }

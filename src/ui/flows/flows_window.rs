@@ -4,13 +4,20 @@
 use egui::{RichText, Ui};
 
 use super::flow_view;
+use crate::profiles::{ProfileName, ProfilesFile};
 use crate::ui::state::flow_run::{FlowKind, FlowRun, RunState};
 use crate::ui::state::flows::{FlowIntent, Flows};
 use crate::ui::state::intent::Intent;
 use crate::worker::JobId;
 
 /// Draws the window while it is open.
-pub fn show(ctx: &egui::Context, flows: &Flows, now_ms: i64, presenter: bool) -> Vec<Intent> {
+pub fn show(
+    ctx: &egui::Context,
+    flows: &Flows,
+    profiles: Option<&ProfilesFile>,
+    now_ms: i64,
+    presenter: bool,
+) -> Vec<Intent> {
     let mut intents = Vec::new();
     let mut open = flows.open;
     egui::Window::new("Flows")
@@ -24,7 +31,7 @@ pub fn show(ctx: &egui::Context, flows: &Flows, now_ms: i64, presenter: bool) ->
                 .resizable(false)
                 .default_size(230.0)
                 .show(ui, |ui| {
-                    profiles(ui, flows, &mut intents);
+                    profiles_list(ui, profiles, &mut intents);
                     ui.add_space(10.0);
                     runs(ui, flows, &mut intents);
                 });
@@ -48,40 +55,43 @@ pub fn show(ctx: &egui::Context, flows: &Flows, now_ms: i64, presenter: bool) ->
     intents
 }
 
-fn profiles(ui: &mut Ui, flows: &Flows, intents: &mut Vec<Intent>) {
+fn profiles_list(ui: &mut Ui, profiles: Option<&ProfilesFile>, intents: &mut Vec<Intent>) {
     ui.label(RichText::new("Profiles").strong());
-    match &flows.profiles {
-        None => {
-            ui.weak("Reading the profiles…");
-        }
-        Some(Err(e)) => {
-            ui.colored_label(ui.visuals().error_fg_color, e);
-        }
-        Some(Ok(targets)) if targets.is_empty() => {
-            ui.weak("No profiles yet: add one with `tokenscope profile add`.");
-        }
-        Some(Ok(targets)) => {
-            for (i, target) in targets.iter().enumerate() {
-                ui.label(target.name.as_str());
-                ui.horizontal(|ui| {
-                    let start = |kind| Intent::Flow(FlowIntent::Start { profile: i, kind });
-                    if ui
-                        .button("Log in")
-                        .on_hover_text("Authorization code + PKCE in the system browser")
-                        .clicked()
-                    {
-                        intents.push(start(FlowKind::AuthCode));
-                    }
-                    if ui
-                        .button("Device login")
-                        .on_hover_text("Device authorization: enter a code on any device")
-                        .clicked()
-                    {
-                        intents.push(start(FlowKind::Device));
-                    }
-                });
-            }
-        }
+    let Some(file) = profiles else {
+        ui.weak("Reading the profiles…");
+        return;
+    };
+    if file.names().is_empty() {
+        ui.weak("No profiles yet: add one under Servers.");
+        return;
+    }
+    for (name, _) in file.iter() {
+        ui.label(name.as_str());
+        ui.horizontal(|ui| login_buttons(ui, name, intents));
+    }
+}
+
+/// "Log in" and "Device login" for `name`: here and in the profile's Fetch area.
+pub fn login_buttons(ui: &mut Ui, name: &ProfileName, intents: &mut Vec<Intent>) {
+    let start = |kind| {
+        Intent::Flow(FlowIntent::Start {
+            name: name.clone(),
+            kind,
+        })
+    };
+    if ui
+        .button("Log in")
+        .on_hover_text("Authorization code + PKCE in the system browser")
+        .clicked()
+    {
+        intents.push(start(FlowKind::AuthCode));
+    }
+    if ui
+        .button("Device login")
+        .on_hover_text("Device authorization: enter a code on any device")
+        .clicked()
+    {
+        intents.push(start(FlowKind::Device));
     }
 }
 

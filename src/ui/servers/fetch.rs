@@ -1,6 +1,7 @@
 //! A profile's Fetch area: the grant (client_credentials, or the password grant labelled as
 //! legacy), scope, resource and audience overrides, and Fetch — with a spinner and Cancel
-//! while it runs. The tokens arrive as a workspace group.
+//! while it runs. The tokens arrive as a workspace group. Below it, Log in and Device login
+//! start the interactive flows (see `ui::flows`).
 
 use egui::{TextEdit, Ui};
 
@@ -93,6 +94,9 @@ pub fn show(
             }
         }
     });
+    ui.add_space(8.0);
+    style::section(ui, "Log in as a user");
+    ui.horizontal(|ui| crate::ui::flows::flows_window::login_buttons(ui, name, intents));
 }
 
 fn row(ui: &mut Ui, label: &str, text: &mut String, hint: &str) {

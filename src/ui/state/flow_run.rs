@@ -120,6 +120,9 @@ pub struct FlowRun {
     pub state: RunState,
     pub device_code: Option<DeviceCode>,
     pub tokens: Vec<RunToken>,
+    /// What tokenscope noticed besides the answer (where the refresh token went, a skewed
+    /// clock), each with whether it is a warning.
+    pub notes: Vec<(bool, String)>,
     /// During a replay, how many steps are shown; None shows them all.
     pub replay: Option<usize>,
 }
@@ -146,6 +149,7 @@ impl FlowRun {
             state: RunState::Running,
             device_code: None,
             tokens: Vec::new(),
+            notes: Vec::new(),
             replay: None,
         }
     }

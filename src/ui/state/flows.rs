@@ -1,10 +1,11 @@
-//! The window's flows: the profiles one can log in with, every flow run this session (each
-//! under its worker job), which one is on screen, and the one place that acts on what the
-//! Flows window asks for and on the worker's flow events.
+//! The window's flows: every flow run this session (each under its worker job), which one is
+//! on screen, which tokens each produced, and the one place that acts on what the Flows
+//! window and the Log in buttons ask for and on the worker's flow events.
 
 use std::collections::{HashMap, HashSet};
 
 use crate::ops::{FlowRequest, Target};
+use crate::profiles::ProfileName;
 use crate::sensitive::Sensitive;
 use crate::ui::app::App;
 use crate::ui::flows::flow_view::FlowAction;
@@ -18,9 +19,6 @@ use crate::worker::{Command, FlowCommand, FlowEvent, JobId};
 #[derive(Debug, Default)]
 pub struct Flows {
     pub open: bool,
-    /// The profiles, once read (or why they could not be).
-    pub profiles: Option<Result<Vec<Target>, String>>,
-    pub profiles_job: Option<JobId>,
     /// Every run this session, oldest first.
     pub runs: Vec<(JobId, FlowRun)>,
     /// The run on screen.
@@ -74,10 +72,11 @@ impl Flows {
 #[must_use]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FlowIntent {
-    /// Show or hide the window (showing it reads the profiles again).
+    /// Show or hide the window.
     Open(bool),
-    /// Start a flow with the profile at this index of the list.
-    Start { profile: usize, kind: FlowKind },
+    /// Start a flow with the profile `name` (from the profiles the worker read); the window
+    /// opens to show it.
+    Start { name: ProfileName, kind: FlowKind },
     /// Put this run on screen.
     Show(JobId),
     /// The flow view asked for something.
@@ -88,25 +87,45 @@ impl App {
     /// Acts on one of the Flows window's intents.
     pub(in crate::ui) fn apply_flow(&mut self, ctx: &egui::Context, intent: FlowIntent) {
         match intent {
-            FlowIntent::Open(open) => {
-                self.state.flows.open = open;
-                if open {
-                    let job = self.state.next_job();
-                    self.state.flows.profiles_job = Some(job);
-                    self.send(Command::Flow(FlowCommand::LoadProfiles { job }));
-                }
-            }
-            FlowIntent::Start { profile, kind } => {
-                let Some(Ok(targets)) = &self.state.flows.profiles else {
+            FlowIntent::Open(open) => self.state.flows.open = open,
+            FlowIntent::Start { name, kind } => {
+                let Some(profile) = self
+                    .state
+                    .servers
+                    .file
+                    .as_ref()
+                    .and_then(|f| f.get(&name))
+                    .cloned()
+                else {
                     return;
                 };
-                let Some(target) = targets.get(profile).cloned() else {
-                    return;
-                };
+                // The overrides typed in the profile's Fetch form count for a login too.
+                let request = self
+                    .state
+                    .servers
+                    .fetch_forms
+                    .get(&name)
+                    .map(|form| {
+                        let nonempty = |s: &str| {
+                            let s = s.trim();
+                            (!s.is_empty()).then(|| s.to_string())
+                        };
+                        FlowRequest {
+                            scope: nonempty(&form.scope),
+                            resources: form
+                                .resource
+                                .split_whitespace()
+                                .map(str::to_string)
+                                .collect(),
+                            audience: nonempty(&form.audience),
+                            callback_timeout: None,
+                        }
+                    })
+                    .unwrap_or_default();
+                let target = Target { name, profile };
                 let job = self.state.next_job();
                 let name = target.name.as_str().to_string();
                 let target = Box::new(target);
-                let request = FlowRequest::default();
                 let command = match kind {
                     FlowKind::Device => FlowCommand::StartDevice {
                         job,
@@ -123,6 +142,7 @@ impl App {
                 self.send(Command::Flow(command));
                 self.state.flows.runs.push((job, FlowRun::new(kind, name)));
                 self.state.flows.shown = Some(job);
+                self.state.flows.open = true;
             }
             FlowIntent::Show(job) => self.state.flows.shown = Some(job),
             FlowIntent::Act { job, action } => match action {
@@ -148,12 +168,6 @@ impl App {
     pub(in crate::ui) fn handle_flow_event(&mut self, event: FlowEvent) {
         let now_ms = self.now_ms();
         match event {
-            FlowEvent::Profiles { job, result } => {
-                if self.state.flows.profiles_job == Some(job) {
-                    self.state.flows.profiles_job = None;
-                    self.state.flows.profiles = Some(result);
-                }
-            }
             FlowEvent::Step { job, step, at } => {
                 if let Some(run) = self.state.flows.run_mut(job) {
                     run.push(*step, at, now_ms);
@@ -171,6 +185,12 @@ impl App {
                         self.notify(Level::Error, words);
                     }
                     Ok(flow) => {
+                        run.notes = flow
+                            .tokens
+                            .findings
+                            .iter()
+                            .map(|f| (f.is_warning(), f.to_string()))
+                            .collect();
                         let Some(tokens) = flow.tokens.outcome.success() else {
                             run.stop(
                                 flow.tokens
