@@ -2,7 +2,7 @@
 //! PKCS#1 RSAPublicKey (RFC 8017 §A.1.1) and the public key inside an X.509 certificate.
 //! A tiny reader is enough, and it reports where a structure is broken.
 
-use super::keys::{Curve, KeyError, KeyMaterial, OkpCurve};
+use super::material::{Curve, KeyError, KeyMaterial, OkpCurve};
 
 const TAG_INTEGER: u8 = 0x02;
 const TAG_BIT_STRING: u8 = 0x03;

@@ -3,6 +3,7 @@
 mod der;
 mod jwk;
 pub mod keys;
+mod material;
 mod pem;
 pub mod verify;
 

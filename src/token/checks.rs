@@ -5,7 +5,7 @@ use serde_json::{Map, Value};
 
 use super::claims::{self, DATE_CLAIMS, TokenType};
 use super::compare::{difference, same_but_spelled};
-use super::diagnose::Options;
+use super::options::Options;
 use super::parse::json_type;
 use super::report::{Check, CheckStatus};
 use super::time::{DateClaim, duration};

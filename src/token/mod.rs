@@ -14,6 +14,7 @@ pub mod json;
 pub mod lifetime;
 mod locate;
 pub mod normalize;
+mod options;
 pub mod parse;
 pub mod report;
 pub mod text;
