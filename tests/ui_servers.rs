@@ -311,3 +311,34 @@ fn a_stalled_introspection_shows_a_spinner_on_the_token_and_cancel_stops_it() {
             .is_disabled()
     );
 }
+
+#[test]
+fn a_fetched_token_has_its_token_request_in_the_flow_tab() {
+    let op = oidc::OidcServer::start("a");
+    let (mut harness, _clock) = window();
+    add_profile(
+        &mut harness,
+        "machine",
+        &[
+            ("Issuer URL", &op.issuer),
+            ("Client ID", "cc-client"),
+            ("Client secret", "cc-secret"),
+        ],
+    );
+    click(&mut harness, "Fetch");
+    wait_for(&mut harness, "the token", |h| {
+        !h.state().entry_labels().is_empty()
+    });
+    click(&mut harness, "Flow");
+    harness.run();
+    // The one step: who talked to whom, what for, and the request as sent (redacted).
+    assert!(
+        !labels_containing(&harness, "client authenticated at the token endpoint").is_empty(),
+        "the Flow tab shows the token request"
+    );
+    assert!(!labels_containing(&harness, "no user is involved").is_empty());
+    assert!(
+        labels_containing(&harness, "cc-secret").is_empty(),
+        "the client secret is never drawn"
+    );
+}

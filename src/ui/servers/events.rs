@@ -14,6 +14,7 @@ use crate::worker::servers::ProfilesNow;
 use crate::ui::app::App;
 use crate::ui::state::app_state::{Group, Level};
 use crate::ui::state::entry::{Entry, EntryId};
+use crate::ui::state::flow_run::FlowKind;
 use crate::ui::state::servers::{
     CallView, FetchedGroup, IntrospectionView, RotationRow, ServerJob, TokenOp, fingerprint,
 };
@@ -161,6 +162,12 @@ impl App {
             id
         });
         let first = self.place_response(group, profile, tokens, skew);
+        // The password grant is a user's login, not the client's own: the one-step view's
+        // words are for client credentials alone.
+        if client_credentials {
+            let exchange = &result.outcome.exchange;
+            self.record_token_request(FlowKind::ClientCredentials, profile, exchange, group);
+        }
         if self.state.servers.open.is_some() || self.state.selected.is_none() {
             self.state.servers.open = None;
             self.state.selected = Some(first);
@@ -515,6 +522,7 @@ impl App {
         };
         let skew = result.clock_skew_seconds();
         let access = self.place_response(group, &profile, tokens, skew);
+        self.record_token_request(FlowKind::Refresh, &profile, &result.outcome.exchange, group);
         let access_expires_at = self
             .state
             .entry(access)

@@ -8,6 +8,7 @@ pub mod apply;
 pub mod events;
 pub mod exchange_log;
 pub mod fetch;
+mod flow_record;
 pub mod list;
 pub mod profiles;
 pub mod server_tab;
