@@ -91,6 +91,22 @@ fn a_device_login_from_the_flows_window_ends_with_its_tokens_in_the_workspace() 
     assert!(!labels_containing(&harness, "1. device code issued").is_empty());
     assert!(!labels_containing(&harness, "ID token checked").is_empty());
     harness.get_by_label("Replay");
+
+    // The login's tokens belong to the profile as a fetch's do: Refresh works on them and
+    // its row joins the rotation timeline.
+    assert!(
+        harness
+            .state()
+            .entry_labels()
+            .contains(&"Refresh token".to_string())
+    );
+    ui_common::servers::server_tab(&mut harness);
+    assert!(!labels_containing(&harness, "No refresh yet.").is_empty());
+    click(&mut harness, "Refresh");
+    wait_for(&mut harness, "the refresh", |h| {
+        h.state().background_jobs() == 0 && h.state().server_jobs() == 0
+    });
+    assert_eq!(labels_containing(&harness, " → ").len(), 1);
 }
 
 #[test]

@@ -144,22 +144,7 @@ impl App {
         };
         let skew = result.clock_skew_seconds();
         let group = group.unwrap_or_else(|| {
-            let id = self.state.next_job();
-            let now = self.now();
-            self.state.groups.push(Group {
-                id,
-                title: format!("{profile} · fetched {}", clock_time(now)),
-                details: response_details(tokens),
-            });
-            self.state.servers.groups.insert(
-                id,
-                FetchedGroup {
-                    profile: profile.clone(),
-                    client_credentials,
-                    timeline: Vec::new(),
-                },
-            );
-            id
+            self.new_fetched_group(profile, "fetched", tokens, client_credentials)
         });
         let first = self.place_response(group, profile, tokens, skew);
         // The password grant is a user's login, not the client's own: the one-step view's
@@ -181,6 +166,47 @@ impl App {
             },
             format!("Fetched a token from {profile}{words}"),
         );
+    }
+
+    /// A new workspace group for the tokens a profile's server just gave ("fetched",
+    /// "refreshed", "logged in"), known to the server side so Refresh and Keep alive work on it.
+    fn new_fetched_group(
+        &mut self,
+        profile: &ProfileName,
+        how: &str,
+        tokens: &TokenResponse,
+        client_credentials: bool,
+    ) -> u64 {
+        let id = self.state.next_job();
+        let now = self.now();
+        self.state.groups.push(Group {
+            id,
+            title: format!("{profile} · {how} {}", clock_time(now)),
+            details: response_details(tokens),
+        });
+        self.state.servers.groups.insert(
+            id,
+            FetchedGroup {
+                profile: profile.clone(),
+                client_credentials,
+                timeline: Vec::new(),
+            },
+        );
+        id
+    }
+
+    /// The tokens of a browser or device login: a group of the profile's like a fetch's, so
+    /// Refresh, Keep alive and the rotation timeline work on them. Returns the group.
+    pub(in crate::ui) fn place_login(
+        &mut self,
+        profile: &ProfileName,
+        tokens: &TokenResponse,
+        skew: Option<i64>,
+    ) -> u64 {
+        let group = self.new_fetched_group(profile, "logged in", tokens, false);
+        let first = self.place_response(group, profile, tokens, skew);
+        self.state.selected = Some(first);
+        group
     }
 
     /// Puts the tokens of `tokens` into `group`, replacing the ones of the same kind (a
@@ -501,24 +527,7 @@ impl App {
             .filter(|g| self.state.servers.groups.contains_key(g))
         {
             Some(g) => g,
-            None => {
-                let g = self.state.next_job();
-                let now = self.now();
-                self.state.groups.push(Group {
-                    id: g,
-                    title: format!("{profile} · refreshed {}", clock_time(now)),
-                    details: response_details(tokens),
-                });
-                self.state.servers.groups.insert(
-                    g,
-                    FetchedGroup {
-                        profile: profile.clone(),
-                        client_credentials: false,
-                        timeline: Vec::new(),
-                    },
-                );
-                g
-            }
+            None => self.new_fetched_group(&profile, "refreshed", tokens, false),
         };
         let skew = result.clock_skew_seconds();
         let access = self.place_response(group, &profile, tokens, skew);

@@ -178,6 +178,7 @@ impl App {
                     return;
                 };
                 let origin = format!("{} ({})", run.profile, run.kind.name());
+                let origin_profile = run.profile.clone();
                 match result {
                     Err(error) => {
                         let words = error.to_string();
@@ -215,14 +216,27 @@ impl App {
                                 })
                             })
                             .collect();
-                        // The whole answer, as a pasted token response is: its tokens land in
-                        // the workspace as one group.
-                        let text = Sensitive::from(tokens.raw.to_string());
+                        // A group of the profile's, as a fetch makes: Refresh and Keep alive
+                        // work on the login's tokens. A profile renamed meanwhile leaves them
+                        // as a pasted token response would be.
+                        let skew = flow.tokens.clock_skew_seconds();
+                        let group = match ProfileName::new(&origin_profile) {
+                            Ok(name) => {
+                                let tokens = tokens.clone();
+                                Some(self.place_login(&name, &tokens, skew))
+                            }
+                            Err(_) => None,
+                        };
                         let before: HashSet<EntryId> =
                             self.state.entries.iter().map(|e| e.id).collect();
-                        self.add_text(&text, &origin, None);
+                        if group.is_none() {
+                            let text = Sensitive::from(tokens.raw.to_string());
+                            self.add_text(&text, &origin, None);
+                        }
                         for entry in &self.state.entries {
-                            if !before.contains(&entry.id) {
+                            if group.is_some_and(|g| entry.group == Some(g))
+                                || !before.contains(&entry.id)
+                            {
                                 self.state.flows.produced.insert(entry.id, job);
                             }
                         }
