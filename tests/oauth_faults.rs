@@ -569,3 +569,48 @@ async fn a_form_encoded_token_answer_is_not_json_and_its_token_stays_out_of_the_
     assert!(!message.contains("gho_SECRET123"), "{message}");
     assert!(message.contains("token_type=bearer"), "{message}");
 }
+
+/// A TLS server whose certificate no root vouches for (a self-signed test certificate): the
+/// failure is recognised by rustls's own error type and named with its words.
+#[tokio::test]
+async fn a_certificate_no_root_vouches_for_is_a_tls_failure_in_rustls_words() {
+    use tokio_rustls::rustls;
+    use tokio_rustls::rustls::pki_types::pem::PemObject as _;
+    use tokio_rustls::rustls::pki_types::{CertificateDer, PrivateKeyDer};
+
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let cert = CertificateDer::from_pem_file(dir.join("test-es256-cert.pem")).unwrap();
+    let key = PrivateKeyDer::from_pem_file(dir.join("test-es256-cert-key.pem")).unwrap();
+    let config = rustls::ServerConfig::builder_with_provider(std::sync::Arc::new(
+        rustls::crypto::aws_lc_rs::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .unwrap()
+    .with_no_client_auth()
+    .with_single_cert(vec![cert], key)
+    .unwrap();
+    let acceptor = tokio_rustls::TlsAcceptor::from(std::sync::Arc::new(config));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    tokio::spawn(async move {
+        while let Ok((stream, _)) = listener.accept().await {
+            // The client gives up at the certificate; the server's side just ends.
+            let _ = acceptor.accept(stream).await;
+        }
+    });
+
+    let http = HttpClient::new();
+    let result = ClientCredentialsRequest {
+        token_endpoint: format!("https://127.0.0.1:{port}/token"),
+        client: client(),
+        params: TokenParams::default(),
+    }
+    .send(&http)
+    .await;
+    let (error, _) = call_error(result);
+    let CallError::Tls { reason, .. } = &error else {
+        panic!("{error:?}")
+    };
+    assert!(reason.contains("certificate"), "{reason}");
+    assert!(error.to_string().contains("TLS failed"), "{error}");
+}

@@ -372,6 +372,26 @@ fn classify(url: &str, e: &reqwest::Error, timeout: Duration) -> HttpError {
     }
 }
 
+/// The TLS error in a failed request's chain, if the failure was TLS's: rustls puts its
+/// error inside the `io::Error` the connection returns, where `source()` does not reach.
+pub(super) fn tls_error(e: &reqwest::Error) -> Option<&rustls::Error> {
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        if let Some(tls) = s.downcast_ref::<rustls::Error>() {
+            return Some(tls);
+        }
+        if let Some(tls) = s
+            .downcast_ref::<std::io::Error>()
+            .and_then(std::io::Error::get_ref)
+            .and_then(|inner| inner.downcast_ref::<rustls::Error>())
+        {
+            return Some(tls);
+        }
+        source = s.source();
+    }
+    None
+}
+
 /// The innermost cause of a failed request, which is the specific one ("certificate not
 /// valid for name …"), after a few plain words on what kind of failure it is. The outer
 /// layers only repeat "error sending request".

@@ -12,7 +12,7 @@ use super::client_auth::{ClientAuth, ClientAuthError};
 pub use super::exchange::Endpoint;
 use super::exchange::{Exchange, ExchangeResponse, Header, redact_body_text};
 use super::http::{
-    BodyKind, HttpClient, MAX_BODY_BYTES, body_kind, is_loopback, plain_reason, short,
+    BodyKind, HttpClient, MAX_BODY_BYTES, body_kind, is_loopback, plain_reason, short, tls_error,
 };
 use super::warning::Warning;
 use crate::sensitive::Sensitive;
@@ -510,7 +510,16 @@ impl HttpClient {
         if refused {
             return CallError::Refused { endpoint, url };
         }
-        // Neither reqwest nor hyper types DNS and TLS failures; their messages say which.
+        if let Some(tls) = tls_error(e) {
+            return CallError::Tls {
+                endpoint,
+                url,
+                reason: tls.to_string(),
+            };
+        }
+        // What is left has no type of its own: a failed name lookup (std's getaddrinfo error
+        // is an uncategorised io::Error) and a handshake cut short ("tls handshake eof", an
+        // io::Error of the TLS stream). Their words are the only sign.
         let reason = plain_reason(&chain);
         if let Some(rest) = reason.strip_prefix("TLS failed: ") {
             CallError::Tls {
