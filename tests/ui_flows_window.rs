@@ -107,6 +107,10 @@ fn a_device_login_from_the_flows_window_ends_with_its_tokens_in_the_workspace() 
         h.state().background_jobs() == 0 && h.state().server_jobs() == 0
     });
     assert_eq!(labels_containing(&harness, " → ").len(), 1);
+    // The new access token came from the refresh: its Flow tab shows that exchange now.
+    harness.get_by_label("Flow").click();
+    harness.run_steps(3);
+    assert!(!labels_containing(&harness, "refresh token exchanged").is_empty());
 }
 
 #[test]

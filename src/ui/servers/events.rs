@@ -151,7 +151,13 @@ impl App {
         // words are for client credentials alone.
         if client_credentials {
             let exchange = &result.outcome.exchange;
-            self.record_token_request(FlowKind::ClientCredentials, profile, exchange, group);
+            self.record_token_request(
+                FlowKind::ClientCredentials,
+                profile,
+                exchange,
+                tokens,
+                group,
+            );
         }
         if self.state.servers.open.is_some() || self.state.selected.is_none() {
             self.state.servers.open = None;
@@ -531,7 +537,13 @@ impl App {
         };
         let skew = result.clock_skew_seconds();
         let access = self.place_response(group, &profile, tokens, skew);
-        self.record_token_request(FlowKind::Refresh, &profile, &result.outcome.exchange, group);
+        self.record_token_request(
+            FlowKind::Refresh,
+            &profile,
+            &result.outcome.exchange,
+            tokens,
+            group,
+        );
         let access_expires_at = self
             .state
             .entry(access)

@@ -3,20 +3,28 @@
 //! what the step is for, as it does after a browser or device login.
 
 use crate::oauth::exchange::Exchange;
+use crate::oauth::grants::TokenResponse;
 use crate::profiles::ProfileName;
 use crate::ui::app::App;
 use crate::ui::state::flow_run::{FlowKind, FlowRun};
 
 impl App {
-    /// Keeps `exchange` as a finished run of `kind` and points every token of `group` at it
-    /// (a refresh replaces the run its tokens pointed at; the older run stays in the list).
+    /// Keeps `exchange` as a finished run of `kind` and points the tokens of `group` that
+    /// `tokens` brought at it. A login's ID token that a refresh did not replace keeps
+    /// pointing at the login.
     pub(super) fn record_token_request(
         &mut self,
         kind: FlowKind,
         profile: &ProfileName,
         exchange: &Exchange,
+        tokens: &TokenResponse,
         group: u64,
     ) {
+        let brought = [
+            Some("access_token"),
+            tokens.id_token.as_ref().map(|_| "id_token"),
+            tokens.refresh_token.as_ref().map(|_| "refresh_token"),
+        ];
         let job = self.state.next_job();
         let run = FlowRun::of_exchanges(kind, profile.as_str(), std::slice::from_ref(exchange));
         self.state.flows.runs.push((job, run));
@@ -24,7 +32,7 @@ impl App {
             .state
             .entries
             .iter()
-            .filter(|e| e.group == Some(group))
+            .filter(|e| e.group == Some(group) && brought.contains(&e.source.as_deref()))
             .map(|e| e.id)
             .collect();
         for id in produced {
