@@ -12,11 +12,11 @@ use crate::worker::ServerEvent;
 use crate::worker::servers::ProfilesNow;
 
 use crate::ui::app::App;
-use crate::ui::state::app_state::{Group, Level};
+use crate::ui::state::app_state::Level;
 use crate::ui::state::entry::{Entry, EntryId};
 use crate::ui::state::flow_run::FlowKind;
 use crate::ui::state::servers::{
-    CallView, FetchedGroup, IntrospectionView, RotationRow, ServerJob, TokenOp, fingerprint,
+    CallView, IntrospectionView, RotationRow, ServerJob, TokenOp, fingerprint,
 };
 
 use super::apply::plan;
@@ -174,50 +174,9 @@ impl App {
         );
     }
 
-    /// A new workspace group for the tokens a profile's server just gave ("fetched",
-    /// "refreshed", "logged in"), known to the server side so Refresh and Keep alive work on it.
-    fn new_fetched_group(
-        &mut self,
-        profile: &ProfileName,
-        how: &str,
-        tokens: &TokenResponse,
-        client_credentials: bool,
-    ) -> u64 {
-        let id = self.state.next_job();
-        let now = self.now();
-        self.state.groups.push(Group {
-            id,
-            title: format!("{profile} · {how} {}", clock_time(now)),
-            details: response_details(tokens),
-        });
-        self.state.servers.groups.insert(
-            id,
-            FetchedGroup {
-                profile: profile.clone(),
-                client_credentials,
-                timeline: Vec::new(),
-            },
-        );
-        id
-    }
-
-    /// The tokens of a browser or device login: a group of the profile's like a fetch's, so
-    /// Refresh, Keep alive and the rotation timeline work on them. Returns the group.
-    pub(in crate::ui) fn place_login(
-        &mut self,
-        profile: &ProfileName,
-        tokens: &TokenResponse,
-        skew: Option<i64>,
-    ) -> u64 {
-        let group = self.new_fetched_group(profile, "logged in", tokens, false);
-        let first = self.place_response(group, profile, tokens, skew);
-        self.state.selected = Some(first);
-        group
-    }
-
     /// Puts the tokens of `tokens` into `group`, replacing the ones of the same kind (a
     /// refresh token only when a new one came). Returns the access token's entry.
-    fn place_response(
+    pub(super) fn place_response(
         &mut self,
         group: u64,
         profile: &ProfileName,
@@ -586,21 +545,4 @@ fn warnings(findings: &[Finding]) -> String {
     } else {
         format!(" ({})", words.join("; "))
     }
-}
-
-fn response_details(tokens: &TokenResponse) -> Vec<String> {
-    let mut details = vec![format!("token_type: {}", tokens.token_type)];
-    if let Some(s) = tokens.expires_in {
-        details.push(format!("expires_in: {s}"));
-    }
-    if let Some(scope) = &tokens.scope {
-        details.push(format!("scope: {scope}"));
-    }
-    details
-}
-
-/// "14:03:22" in local time.
-fn clock_time(now: i64) -> String {
-    let local = crate::token::time::HumanTime::new(now, now).local;
-    local.split(' ').nth(1).unwrap_or(&local).to_string()
 }

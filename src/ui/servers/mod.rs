@@ -9,6 +9,7 @@ pub mod events;
 pub mod exchange_log;
 pub mod fetch;
 mod flow_record;
+mod groups;
 pub mod list;
 pub mod profiles;
 pub mod server_tab;

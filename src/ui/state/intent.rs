@@ -434,7 +434,7 @@ fn base_label(entry: &Entry) -> String {
 }
 
 /// "14:03:22" in local time.
-fn clock_time(now: i64) -> String {
+pub(in crate::ui) fn clock_time(now: i64) -> String {
     let local = token::time::HumanTime::new(now, now).local;
     local.split(' ').nth(1).unwrap_or(&local).to_string()
 }
