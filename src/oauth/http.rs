@@ -392,25 +392,50 @@ pub(super) fn tls_error(e: &reqwest::Error) -> Option<&rustls::Error> {
     None
 }
 
-/// The innermost cause of a failed request, which is the specific one ("certificate not
-/// valid for name …"), after a few plain words on what kind of failure it is. The outer
-/// layers only repeat "error sending request".
-pub(super) fn plain_reason(chain: &[String]) -> String {
+/// What kind of transport failure a request met, where reqwest and hyper give no type for
+/// it (a failed name lookup, a handshake cut short): read from the error chain's words once,
+/// here, so callers decide on this value and never on the text built from it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Failure {
+    Tls,
+    Dns,
+    Refused,
+}
+
+impl Failure {
+    fn words(self) -> &'static str {
+        match self {
+            Self::Tls => "TLS failed",
+            Self::Dns => "the host name does not resolve",
+            Self::Refused => "nothing answers on that port (is the server running?)",
+        }
+    }
+}
+
+/// The kind of failure, if the chain says, and its innermost cause, which is the specific
+/// one ("certificate not valid for name …"); the outer layers only repeat "error sending
+/// request".
+pub(super) fn failure_of(chain: &[String]) -> (Option<Failure>, String) {
     // The first layer names the URL, whose host or path may hold "tls" or "dns".
     let all = chain.get(1..).unwrap_or_default().join(" ").to_lowercase();
     let kind = if all.contains("certificate") || all.contains("tls") || all.contains("handshake") {
-        Some("TLS failed")
+        Some(Failure::Tls)
     } else if all.contains("dns") || all.contains("lookup") || all.contains("resolve") {
-        Some("the host name does not resolve")
+        Some(Failure::Dns)
     } else if all.contains("connection refused") {
-        Some("nothing answers on that port (is the server running?)")
+        Some(Failure::Refused)
     } else {
         None
     };
     let root = short(chain.last().map_or("unknown error", String::as_str));
-    match kind {
-        Some(kind) => format!("{kind}: {root}"),
-        None => root,
+    (kind, root)
+}
+
+/// The innermost cause of a failed request after a few plain words on its kind.
+pub(super) fn plain_reason(chain: &[String]) -> String {
+    match failure_of(chain) {
+        (Some(kind), root) => format!("{}: {root}", kind.words()),
+        (None, root) => root,
     }
 }
 

@@ -12,7 +12,8 @@ use super::client_auth::{ClientAuth, ClientAuthError};
 pub use super::exchange::Endpoint;
 use super::exchange::{Exchange, ExchangeResponse, Header, redact_body_text};
 use super::http::{
-    BodyKind, HttpClient, MAX_BODY_BYTES, body_kind, is_loopback, plain_reason, short, tls_error,
+    BodyKind, Failure, HttpClient, MAX_BODY_BYTES, body_kind, failure_of, is_loopback, short,
+    tls_error,
 };
 use super::warning::Warning;
 use crate::sensitive::Sensitive;
@@ -519,28 +520,24 @@ impl HttpClient {
         }
         // What is left has no type of its own: a failed name lookup (std's getaddrinfo error
         // is an uncategorised io::Error) and a handshake cut short ("tls handshake eof", an
-        // io::Error of the TLS stream). Their words are the only sign.
-        let reason = plain_reason(&chain);
-        if let Some(rest) = reason.strip_prefix("TLS failed: ") {
-            CallError::Tls {
-                endpoint,
-                url,
-                reason: rest.to_string(),
-            }
-        } else if let Some(rest) = reason.strip_prefix("the host name does not resolve: ") {
-            CallError::Dns {
-                endpoint,
-                url,
-                reason: rest.to_string(),
-            }
-        } else if reason.starts_with("nothing answers on that port") {
-            CallError::Refused { endpoint, url }
-        } else {
-            CallError::Network {
+        // io::Error of the TLS stream); `failure_of` reads their kind from the chain.
+        match failure_of(&chain) {
+            (Some(Failure::Tls), reason) => CallError::Tls {
                 endpoint,
                 url,
                 reason,
-            }
+            },
+            (Some(Failure::Dns), reason) => CallError::Dns {
+                endpoint,
+                url,
+                reason,
+            },
+            (Some(Failure::Refused), _) => CallError::Refused { endpoint, url },
+            (None, reason) => CallError::Network {
+                endpoint,
+                url,
+                reason,
+            },
         }
     }
 }
