@@ -4,7 +4,7 @@
 .PHONY: run test deps deps-build bench install measure-idle measure-cli measure-ops
 
 run: deps-build
-	cargo run --release
+	cargo run --release --bin tokenscope-window
 
 test: deps
 	cargo fmt --check

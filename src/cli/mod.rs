@@ -10,11 +10,14 @@ mod profile;
 mod server;
 mod server_output;
 mod token_queries;
+mod window;
 
 use std::io::{IsTerminal as _, Read as _};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+
+pub use window::{WINDOW_PROGRAM, open_window};
 
 /// Exit statuses shared by every command (see README "Exit status").
 /// Ordered by severity: when several things go wrong, the process exits with the worst.
