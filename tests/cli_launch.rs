@@ -16,7 +16,11 @@ fn without_its_window_program_tokenscope_says_what_is_missing_and_how_to_get_it(
     );
     // The commands do not need the window program.
     let inspect = Command::new(&lone)
-        .args(["inspect", "--json", include_str!("fixtures/rfc7519-s3.1.jwt").trim()])
+        .args([
+            "inspect",
+            "--json",
+            include_str!("fixtures/rfc7519-s3.1.jwt").trim(),
+        ])
         .output()
         .unwrap();
     assert!(inspect.status.success() || inspect.status.code() == Some(1));
@@ -38,7 +42,8 @@ fn the_command_line_program_starts_without_the_dynamic_loader() {
         let elf = std::fs::read(path).unwrap();
         assert_eq!(&elf[..4], b"\x7fELF", "{path} is not an ELF file");
         let u16_at = |at: usize| usize::from(u16::from_le_bytes([elf[at], elf[at + 1]]));
-        let phoff = usize::try_from(u64::from_le_bytes(elf[0x20..0x28].try_into().unwrap())).unwrap();
+        let phoff =
+            usize::try_from(u64::from_le_bytes(elf[0x20..0x28].try_into().unwrap())).unwrap();
         let (size, count) = (u16_at(0x36), u16_at(0x38));
         assert!(count > 0, "{path} has no program headers");
         const PT_INTERP: u32 = 3;

@@ -33,6 +33,9 @@ pub struct App {
 /// Where pasted text comes from, in the status line's words.
 const CLIPBOARD: &str = "the clipboard";
 
+/// The font atlas's width (see `raw_input_hook`).
+const FONT_ATLAS_SIDE: usize = 2048;
+
 impl App {
     /// Builds the window's state: settings from eframe's storage, a worker that wakes egui.
     #[must_use]
@@ -399,6 +402,15 @@ impl App {
 }
 
 impl eframe::App for App {
+    /// egui sizes its font atlas to the widest texture the driver allows: 16 384 pixels under
+    /// Mesa's llvmpipe, a 2 MB image kept twice (egui's copy and the driver's) of which this
+    /// window's few fonts use a sliver. 2048 (egui's own portable default) fits them all.
+    fn raw_input_hook(&mut self, _ctx: &egui::Context, raw_input: &mut egui::RawInput) {
+        raw_input.max_texture_side = raw_input
+            .max_texture_side
+            .map(|side| side.min(FONT_ATLAS_SIDE));
+    }
+
     fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
         let events = self.worker.as_ref().map(Worker::drain).unwrap_or_default();
         for event in events {

@@ -10,6 +10,7 @@
 
 mod app;
 mod flows;
+mod icon;
 mod inspect;
 mod repaint;
 mod servers;
@@ -62,7 +63,8 @@ pub fn run_window() -> ExitCode {
             .with_app_id("tokenscope")
             .with_inner_size([1280.0, 800.0])
             .with_min_inner_size(shell::layout::MIN_WINDOW)
-            .with_drag_and_drop(true),
+            .with_drag_and_drop(true)
+            .with_icon(icon::icon()),
         // egui's shader dithers every pixel against gradient banding; this window has no
         // gradients, and without a GPU (Xvfb, remote desktops) that per-pixel work is the
         // larger part of each countdown frame.
