@@ -121,6 +121,28 @@ fn a_dropped_file_is_read_by_the_worker_and_added() {
 }
 
 #[test]
+fn files_named_when_the_window_starts_are_opened_like_dropped_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("token.txt");
+    std::fs::write(&path, fresh_token()).unwrap();
+    let launch = tokenscope::ui::LaunchOptions {
+        files: vec![path],
+        ..Default::default()
+    };
+    let setup = tokenscope::worker::ServerSetup {
+        profiles_path: Some(dir.path().join("profiles.toml")),
+        secrets: Some(Arc::new(tokenscope::secrets::MemoryStore::new())),
+        scratch_dir: Some(dir.path().to_path_buf()),
+    };
+    let (mut harness, _clock) = ui_common::window_launched(launch, setup);
+    wait_for(&mut harness, "the token from the file", |h| {
+        h.state().entry_labels().len() == 1
+    });
+    assert!(!labels_containing(&harness, "alice").is_empty());
+    assert!(!labels_containing(&harness, "Added a token from token.txt").is_empty());
+}
+
+#[test]
 fn saved_state_holds_no_token_and_no_secret() {
     let (mut harness, _clock) = window();
     let token = fresh_token();

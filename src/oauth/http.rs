@@ -2,7 +2,7 @@
 //! redirect policy, and errors that name the URL, the status and what the server said.
 //! `send` records every OAuth call as an `Exchange`, also when it fails after a response.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
@@ -86,13 +86,10 @@ pub struct JsonResponse {
     pub value: Value,
 }
 
-/// The shared client. Cloning is cheap (reqwest's client is reference-counted).
+/// The shared client. Cloning is cheap (the connections and their pools are shared).
 #[derive(Debug, Clone)]
 pub struct HttpClient {
-    /// For discovery and JWKS: follows a few same-origin https redirects.
-    client: reqwest::Client,
-    /// For OAuth calls: never follows a redirect (credentials must not travel on).
-    pub(super) direct: reqwest::Client,
+    clients: Clients,
     pub(super) timeout: Duration,
     pub(super) allow_http: bool,
     pub(super) log: Option<ExchangeLog>,
@@ -120,6 +117,59 @@ impl std::fmt::Debug for ExchangeLog {
     }
 }
 
+/// reqwest's two clients, built on first use: building one loads and parses the system's root
+/// certificates, which a window that never calls a server (and every `tokenscope inspect`)
+/// should not pay for in start-up time and resident memory.
+#[derive(Debug, Clone, Default)]
+struct Clients(Arc<OnceLock<Built>>);
+
+#[derive(Debug)]
+struct Built {
+    /// For discovery and JWKS: follows a few same-origin https redirects.
+    following: reqwest::Client,
+    /// For OAuth calls: never follows a redirect (credentials must not travel on).
+    direct: reqwest::Client,
+}
+
+impl Clients {
+    fn get(&self) -> &Built {
+        self.0.get_or_init(|| Built {
+            following: following_client(),
+            direct: reqwest::Client::builder()
+                .connect_timeout(CONNECT_TIMEOUT)
+                .redirect(redirect::Policy::none())
+                .user_agent(USER_AGENT)
+                .build()
+                .unwrap_or_default(),
+        })
+    }
+}
+
+fn following_client() -> reqwest::Client {
+    let policy = redirect::Policy::custom(|attempt| {
+        let first = attempt.previous().first().cloned();
+        if attempt.previous().len() > MAX_REDIRECTS {
+            return attempt.error("more than 3 times");
+        }
+        let next = attempt.url();
+        let same_origin = first.is_some_and(|f| f.origin() == next.origin());
+        let secure = next.scheme() == "https" || is_loopback(next);
+        if same_origin && secure {
+            attempt.follow()
+        } else {
+            let to = next.to_string();
+            attempt.error(format!("to another origin or to plain http ({to})"))
+        }
+    });
+    reqwest::Client::builder()
+        .connect_timeout(CONNECT_TIMEOUT)
+        .timeout(TOTAL_TIMEOUT)
+        .redirect(policy)
+        .user_agent(USER_AGENT)
+        .build()
+        .unwrap_or_default()
+}
+
 impl Default for HttpClient {
     fn default() -> Self {
         Self::new()
@@ -129,41 +179,17 @@ impl Default for HttpClient {
 impl HttpClient {
     #[must_use]
     pub fn new() -> Self {
-        let policy = redirect::Policy::custom(|attempt| {
-            let first = attempt.previous().first().cloned();
-            if attempt.previous().len() > MAX_REDIRECTS {
-                return attempt.error("more than 3 times");
-            }
-            let next = attempt.url();
-            let same_origin = first.is_some_and(|f| f.origin() == next.origin());
-            let secure = next.scheme() == "https" || is_loopback(next);
-            if same_origin && secure {
-                attempt.follow()
-            } else {
-                let to = next.to_string();
-                attempt.error(format!("to another origin or to plain http ({to})"))
-            }
-        });
-        let client = reqwest::Client::builder()
-            .connect_timeout(CONNECT_TIMEOUT)
-            .timeout(TOTAL_TIMEOUT)
-            .redirect(policy)
-            .user_agent(USER_AGENT)
-            .build()
-            .unwrap_or_default();
-        let direct = reqwest::Client::builder()
-            .connect_timeout(CONNECT_TIMEOUT)
-            .redirect(redirect::Policy::none())
-            .user_agent(USER_AGENT)
-            .build()
-            .unwrap_or_default();
         Self {
-            client,
-            direct,
+            clients: Clients::default(),
             timeout: TOTAL_TIMEOUT,
             allow_http: false,
             log: None,
         }
+    }
+
+    /// The client that never follows a redirect, for OAuth calls.
+    pub(super) fn direct(&self) -> &reqwest::Client {
+        &self.clients.get().direct
     }
 
     /// The same client, reporting every exchange to `log`.
@@ -260,7 +286,9 @@ impl HttpClient {
     ) -> Result<JsonResponse, HttpError> {
         let parsed = Self::check_url(url)?;
         let response = self
-            .client
+            .clients
+            .get()
+            .following
             .get(parsed)
             .header(reqwest::header::ACCEPT, JSON_DOCUMENT_TYPES)
             .timeout(self.timeout)

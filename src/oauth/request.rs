@@ -344,7 +344,7 @@ impl HttpClient {
         let endpoint = request.endpoint;
         let url = self.check_call_url(endpoint, &request.url)?;
         let mut builder = self
-            .direct
+            .direct()
             .request(request.method.clone(), url)
             .timeout(self.timeout);
         for h in &request.headers {

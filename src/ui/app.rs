@@ -73,6 +73,10 @@ impl App {
         if launch.open_sample {
             app.apply(&cc.egui_ctx, Intent::LoadSamples);
         }
+        for path in launch.files {
+            let key_only = false;
+            app.apply(&cc.egui_ctx, Intent::ReadFile { path, key_only });
+        }
         app
     }
 

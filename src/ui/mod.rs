@@ -41,6 +41,8 @@ pub struct LaunchOptions {
     /// Load the built-in sample tokens at start-up (`TOKENSCOPE_OPEN_SAMPLE=1`): the smoke
     /// test and `scripts/measure-idle` use it to get a token on screen with no clipboard.
     pub open_sample: bool,
+    /// Files to open as if dropped on the window (`tokenscope-window FILE…`).
+    pub files: Vec<std::path::PathBuf>,
 }
 
 impl LaunchOptions {
@@ -49,14 +51,14 @@ impl LaunchOptions {
     pub fn from_env() -> Self {
         Self {
             open_sample: std::env::var_os("TOKENSCOPE_OPEN_SAMPLE").is_some_and(|v| v != "0"),
+            files: Vec::new(),
         }
     }
 }
 
 /// Opens the window and runs until it is closed.
 #[must_use]
-pub fn run_window() -> ExitCode {
-    let launch = LaunchOptions::from_env();
+pub fn run_window(launch: LaunchOptions) -> ExitCode {
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_title("tokenscope")

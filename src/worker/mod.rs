@@ -125,8 +125,10 @@ impl Worker {
     pub fn spawn_with(waker: Waker, setup: ServerSetup) -> std::io::Result<Self> {
         let (commands, command_rx) = unbounded_channel();
         let (event_tx, events) = mpsc::channel();
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
+        // One thread drives everything: the window's calls wait on the network, not on CPU,
+        // and keychain calls (which block on D-Bus) go to the blocking pool. Two more worker
+        // threads cost an idle window their stacks and malloc arenas for nothing.
+        let runtime = tokio::runtime::Builder::new_current_thread()
             .thread_name("tokenscope-io")
             .enable_all()
             .build()?;
@@ -137,8 +139,7 @@ impl Worker {
         std::thread::Builder::new()
             .name("tokenscope-worker".into())
             .spawn(move || {
-                // A LocalSet, so the resolver's futures need not be `Send`; HTTP connections
-                // that hyper spawns still run on the runtime's worker threads.
+                // A LocalSet, so the resolver's futures need not be `Send`.
                 let local = tokio::task::LocalSet::new();
                 runtime.block_on(local.run_until(serve(command_rx, outbox, setup)));
             })?;

@@ -60,14 +60,20 @@ pub fn settle_start_up(harness: &mut Harness<'_, App>) {
 /// The window at `NOW` with profiles and secrets where `setup` says (a test that restarts
 /// the window passes the same setup twice).
 pub fn window_with(setup: tokenscope::worker::ServerSetup) -> (Harness<'static, App>, TestClock) {
+    window_launched(tokenscope::ui::LaunchOptions::default(), setup)
+}
+
+/// The window at `NOW`, started as `launch` says, with profiles and secrets where `setup` says.
+pub fn window_launched(
+    launch: tokenscope::ui::LaunchOptions,
+    setup: tokenscope::worker::ServerSetup,
+) -> (Harness<'static, App>, TestClock) {
     let millis = Arc::new(AtomicI64::new(NOW * 1000 + 250));
     let read = Arc::clone(&millis);
     let clock: Clock = Arc::new(move || read.load(Ordering::SeqCst));
     let mut harness = Harness::builder()
         .with_size([1280.0, 800.0])
-        .build_eframe(move |cc| {
-            App::new_with(cc, clock, tokenscope::ui::LaunchOptions::default(), setup)
-        });
+        .build_eframe(move |cc| App::new_with(cc, clock, launch, setup));
     settle_start_up(&mut harness);
     (harness, TestClock(millis))
 }
