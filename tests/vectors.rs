@@ -88,7 +88,7 @@ fn rfc7519_s3_1_example() {
     assert_segments("rfc7519-s3.1", "rfc7519-s3.1.jwt");
     let r = report(&fixture("rfc7519-s3.1.jwt"));
     let exp = r.claims.iter().find(|c| c.name == "exp").unwrap();
-    assert_eq!(exp.time.as_ref().unwrap().utc, "2011-03-22 18:43:00 UTC");
+    assert_eq!(exp.time.as_ref().unwrap().utc(), "2011-03-22 18:43:00 UTC");
 }
 
 #[test]

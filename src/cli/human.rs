@@ -147,11 +147,14 @@ pub fn report(r: &Report, style: Style) -> String {
                 let _ = writeln!(
                     s,
                     "{pad}{}",
-                    style.dim(&if t.local.ends_with("+00:00") {
-                        // Local time is UTC here: once is enough.
-                        format!("{} · {}", t.utc, t.relative)
-                    } else {
-                        format!("{} · {} local · {}", t.utc, t.local, t.relative)
+                    style.dim(&{
+                        let local = t.local();
+                        if local.ends_with("+00:00") {
+                            // Local time is UTC here: once is enough.
+                            format!("{} · {}", t.utc(), t.relative())
+                        } else {
+                            format!("{} · {local} local · {}", t.utc(), t.relative())
+                        }
                     })
                 );
             }
@@ -173,7 +176,8 @@ pub fn report(r: &Report, style: Style) -> String {
         let _ = write!(
             life,
             " · accepted until {} with {} s leeway",
-            until.utc, l.leeway_seconds
+            until.utc(),
+            l.leeway_seconds
         );
     }
     let _ = writeln!(s, "\n{}  {life}", style.bold("Lifetime"));

@@ -509,7 +509,7 @@ async fn id_token_step(
     let (passed, failures, check) = match check_id_token(id_token, &expect, keys).await {
         Ok(check) => (
             check.passed(),
-            check.failures().map(|c| c.message.clone()).collect(),
+            check.failures().map(|c| c.message.to_string()).collect(),
             Some(check),
         ),
         Err(e) => (false, vec![e.to_string()], None),

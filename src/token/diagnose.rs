@@ -13,7 +13,6 @@ use super::report::{
     SignatureReport, SignatureStatus, SignatureVerdict,
 };
 use super::text::plural;
-use super::time::HumanTime;
 
 use CheckStatus::{Fail, Info, Pass, Warn};
 
@@ -119,8 +118,7 @@ fn diagnose_jws(
     let views = claims
         .map(|c| claim_views(c, opts.now, token_type))
         .unwrap_or_default();
-    let known: Vec<&HumanTime> = views.iter().filter_map(|v| v.time.as_ref()).collect();
-    let lifetime = Lifetime::compute_reusing(claims, opts.now, opts.leeway, &known);
+    let lifetime = Lifetime::compute(claims, opts.now, opts.leeway);
     let claims = views;
     let nested = jws.nested.map(|inner| {
         Box::new(diagnose_owned(

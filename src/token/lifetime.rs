@@ -97,27 +97,10 @@ impl Lifetime {
     /// Computes the lifetime from the claims at `now`.
     #[must_use]
     pub fn compute(claims: Option<&Map<String, Value>>, now: i64, leeway: u64) -> Self {
-        Self::compute_reusing(claims, now, leeway, &[])
-    }
-
-    /// The same, taking the human forms of instants already written for the same `now` (the
-    /// report's claim rows) instead of writing them again.
-    #[must_use]
-    pub fn compute_reusing(
-        claims: Option<&Map<String, Value>>,
-        now: i64,
-        leeway: u64,
-        known: &[&HumanTime],
-    ) -> Self {
         let exp = DateClaim::read(claims, "exp");
         let nbf = DateClaim::read(claims, "nbf");
         let iat = DateClaim::read(claims, "iat");
-        let human = |t: Option<i64>| {
-            t.map(|t| match known.iter().find(|h| h.unix == t) {
-                Some(h) => (*h).clone(),
-                None => HumanTime::new(t, now),
-            })
-        };
+        let human = |t: Option<i64>| t.map(|t| HumanTime::new(t, now));
         let leeway_i = i64::try_from(leeway).unwrap_or(i64::MAX);
 
         let start = nbf.instant().or(iat.instant());

@@ -6,6 +6,7 @@ use serde_json::Value;
 
 use super::locate::{self, Located};
 use super::parse::{MAX_TOKEN_BYTES, ParseError};
+use super::text::has_whitespace;
 
 /// One token found in the input, with the name it had there (`access_token`, `id_token` …).
 #[derive(Clone, PartialEq, Eq)]
@@ -170,7 +171,7 @@ fn normalize_at(input: &str, depth: usize) -> Result<Normalized, ParseError> {
         });
     }
     // More than a token: a log line, a curl command, an HTTP request.
-    if text.contains(char::is_whitespace) || text.contains("://") {
+    if has_whitespace(text) || text.contains("://") {
         let found = locate::locate(text);
         if !found.is_empty() {
             stripped.push("the text around the token".to_string());
@@ -210,7 +211,8 @@ fn normalize_at(input: &str, depth: usize) -> Result<Normalized, ParseError> {
 fn unwrapped_jws(text: &str) -> Option<String> {
     // Wrapping breaks lines; a space alone is more likely a paste gone wrong, and the parser
     // names it.
-    if !text.contains(['\n', '\r']) || !text.starts_with("eyJ") {
+    let bytes = text.as_bytes();
+    if !text.starts_with("eyJ") || !(bytes.contains(&b'\n') || bytes.contains(&b'\r')) {
         return None;
     }
     let lines: Vec<&str> = text

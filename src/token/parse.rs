@@ -317,20 +317,18 @@ pub(super) fn parse_nested(token: &str, depth: usize) -> Result<Token, ParseErro
             what: "this is HTML or XML (a page the server sent?)",
         });
     }
-    // One linear pass; stop counting as soon as the shape is impossible.
+    // One linear pass (a memchr per dot); stop counting as soon as the shape is impossible.
     let mut dots = [0usize; 4];
     let mut count = 0;
-    for (i, b) in token.bytes().enumerate() {
-        if b == b'.' {
-            if count == dots.len() {
-                if let Some(e) = whitespace() {
-                    return Err(e);
-                }
-                return Err(ParseError::TooManySegments);
+    for (i, _) in token.match_indices('.') {
+        if count == dots.len() {
+            if let Some(e) = whitespace() {
+                return Err(e);
             }
-            dots[count] = i;
-            count += 1;
+            return Err(ParseError::TooManySegments);
         }
+        dots[count] = i;
+        count += 1;
     }
     let segments = count + 1;
     let jose_marked = is_jose_marked(token, segments);

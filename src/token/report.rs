@@ -1,6 +1,8 @@
 //! The inspect report: one structure that the window draws and `tokenscope inspect --json`
 //! prints, so the two can never disagree.
 
+use std::borrow::Cow;
+
 use serde::Serialize;
 use serde_json::Value;
 
@@ -40,20 +42,25 @@ impl CheckStatus {
     }
 }
 
-/// One question a user asks of a token, answered.
+/// One question a user asks of a token, answered. Most messages and hints are fixed
+/// sentences, held without copying them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Check {
     pub id: &'static str,
     pub status: CheckStatus,
-    pub message: String,
+    pub message: Cow<'static, str>,
     /// What to do about it, for a failure or a warning.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub hint: Option<String>,
+    pub hint: Option<Cow<'static, str>>,
 }
 
 impl Check {
     #[must_use]
-    pub fn new(id: &'static str, status: CheckStatus, message: impl Into<String>) -> Self {
+    pub fn new(
+        id: &'static str,
+        status: CheckStatus,
+        message: impl Into<Cow<'static, str>>,
+    ) -> Self {
         Self {
             id,
             status,
@@ -63,7 +70,7 @@ impl Check {
     }
 
     #[must_use]
-    pub fn hint(mut self, hint: impl Into<String>) -> Self {
+    pub fn hint(mut self, hint: impl Into<Cow<'static, str>>) -> Self {
         self.hint = Some(hint.into());
         self
     }

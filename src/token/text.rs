@@ -52,6 +52,22 @@ pub fn escape_format_chars(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// Whether `text` holds any whitespace (`char::is_whitespace`). A pasted token is scanned
+/// for it before anything else, so ASCII text, nearly every paste, is checked a block of
+/// bytes at a time instead of character by character.
+#[must_use]
+pub fn has_whitespace(text: &str) -> bool {
+    if !text.is_ascii() {
+        return text.contains(char::is_whitespace);
+    }
+    // Every ASCII whitespace byte is at most b' ', and a token holds no such byte: a block's
+    // smallest byte (a reduction the compiler vectorises) clears nearly every block at once.
+    text.as_bytes().chunks(64).any(|block| {
+        block.iter().fold(u8::MAX, |least, &b| least.min(b)) <= b' '
+            && block.iter().any(|&b| matches!(b, b'\t'..=b'\r' | b' '))
+    })
+}
+
 /// A character as a user can see it, with its code point when it is invisible.
 #[must_use]
 pub fn describe_char(c: char) -> String {
@@ -108,5 +124,21 @@ mod tests {
         );
         assert_eq!(escape_invisible("a\u{202e}b\n"), "a\\u{202e}b\\n");
         assert_eq!(escape_invisible("\u{1b}[2J"), "\\u{1b}[2J");
+    }
+
+    #[test]
+    fn whitespace_is_found_as_char_is_whitespace_finds_it() {
+        let long = "x".repeat(200);
+        let late_tab = format!("{long}\t");
+        for text in ["a b", "a\u{b}b", "\r", &late_tab, "é\u{3000}"] {
+            assert!(has_whitespace(text), "{text:?}");
+        }
+        for text in ["", "abc.def", &long, "é\u{1c}", "\u{200b}", "\u{85}"] {
+            assert_eq!(
+                has_whitespace(text),
+                text.contains(char::is_whitespace),
+                "{text:?}"
+            );
+        }
     }
 }

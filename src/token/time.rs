@@ -64,37 +64,61 @@ impl DateClaim {
     }
 }
 
-/// An instant in the three forms a person wants: UTC, local time and relative to now.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+/// An instant and the clock it is told against. Its three forms a person wants (UTC, local
+/// time, relative to now) are written when they are shown or printed, not when a report is
+/// computed: a report holds half a dozen instants, few of them are ever looked at, and the
+/// local form needs the time zone database. Serialized, it carries all three.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct HumanTime {
     pub unix: i64,
-    pub utc: String,
-    pub local: String,
-    pub relative: String,
+    now: i64,
 }
 
 impl HumanTime {
     #[must_use]
     pub fn new(unix: i64, now: i64) -> Self {
-        let Some(utc) = Utc.timestamp_opt(unix, 0).single() else {
-            return Self {
-                unix,
-                utc: unix.to_string(),
-                local: unix.to_string(),
-                relative: relative(unix - now),
-            };
+        Self { unix, now }
+    }
+
+    /// "2011-03-22 18:43:00 UTC"; the bare number when chrono cannot show the instant.
+    #[must_use]
+    pub fn utc(&self) -> String {
+        let Some(utc) = Utc.timestamp_opt(self.unix, 0).single() else {
+            return self.unix.to_string();
+        };
+        let mut text = stamp(&utc);
+        text.push_str(" UTC");
+        text
+    }
+
+    /// "2011-03-22 19:43:00 +01:00", in this machine's time zone.
+    #[must_use]
+    pub fn local(&self) -> String {
+        let Some(utc) = Utc.timestamp_opt(self.unix, 0).single() else {
+            return self.unix.to_string();
         };
         let local = utc.with_timezone(&Local);
-        let mut local_text = stamp(&local);
-        push_offset(&mut local_text, local.offset().fix().local_minus_utc());
-        let mut utc_text = stamp(&utc);
-        utc_text.push_str(" UTC");
-        Self {
-            unix,
-            utc: utc_text,
-            local: local_text,
-            relative: relative(unix - now),
-        }
+        let mut text = stamp(&local);
+        push_offset(&mut text, local.offset().fix().local_minus_utc());
+        text
+    }
+
+    /// "in 4 min 3 s", "2 h ago", "now".
+    #[must_use]
+    pub fn relative(&self) -> String {
+        relative(self.unix - self.now)
+    }
+}
+
+impl serde::Serialize for HumanTime {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        let mut s = serializer.serialize_struct("HumanTime", 4)?;
+        s.serialize_field("unix", &self.unix)?;
+        s.serialize_field("utc", &self.utc())?;
+        s.serialize_field("local", &self.local())?;
+        s.serialize_field("relative", &self.relative())?;
+        s.end()
     }
 }
 
@@ -238,8 +262,17 @@ mod tests {
             assert_eq!(out, text);
         }
         let human = HumanTime::new(1_300_819_380, 1_300_819_380 - 243);
-        assert_eq!(human.utc, "2011-03-22 18:43:00 UTC");
-        assert_eq!(human.relative, "in 4 min 3 s");
+        assert_eq!(human.utc(), "2011-03-22 18:43:00 UTC");
+        assert_eq!(human.relative(), "in 4 min 3 s");
+        let json = serde_json::to_value(human).unwrap();
+        let names: Vec<&str> = json
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        assert_eq!(names, ["unix", "utc", "local", "relative"]);
+        assert_eq!(json["local"], human.local());
     }
 
     #[test]

@@ -201,10 +201,10 @@ fn value_cell(
     intents: &mut Vec<Intent>,
 ) {
     if let Some(time) = &claim.time {
-        let shown = ui.label(RichText::new(&time.local).monospace());
+        let shown = ui.label(RichText::new(time.local()).monospace());
         shown.on_hover_text(format!(
             "{}\nUnix time {}\n{}",
-            time.utc,
+            time.utc(),
             time.unix,
             relative(time.unix - now)
         ));

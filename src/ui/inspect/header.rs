@@ -163,10 +163,10 @@ fn expires_at(ui: &mut Ui, live: &Lifetime, now: i64) {
         return;
     };
     ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-        ui.label(RichText::new(&exp.local).monospace())
+        ui.label(RichText::new(exp.local()).monospace())
             .on_hover_text(format!(
                 "{}\n{}",
-                exp.utc,
+                exp.utc(),
                 crate::token::time::relative(exp.unix - now)
             ));
         ui.weak("expires at");

@@ -242,7 +242,7 @@ fn leaf_value(key: &str, value: &Value, top_level_claim: bool, now: i64) -> RowV
         Value::Number(n) if top_level_claim && DATE_KEYS.contains(&key) => n
             .as_i64()
             .filter(|t| (0..253_402_300_800).contains(t))
-            .map(|t| HumanTime::new(t, now).local),
+            .map(|t| HumanTime::new(t, now).local()),
         _ => None,
     };
     RowValue::Leaf { text, syntax, note }

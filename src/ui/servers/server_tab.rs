@@ -53,7 +53,7 @@ fn introspection(ui: &mut Ui, entry: &Entry, presenter: bool, now: i64) {
         ui.weak("Not introspected yet: press Introspect to ask the server about this token.");
         return;
     };
-    ui.weak(format!("asked {}", HumanTime::new(view.at, now).relative));
+    ui.weak(format!("asked {}", HumanTime::new(view.at, now).relative()));
     if !view.active {
         ui.label(
             RichText::new("inactive: revoked, expired or unknown to this server")
@@ -150,7 +150,7 @@ fn timeline(ui: &mut Ui, group: Option<&FetchedGroup>, now: i64) {
             ui.label("");
             ui.end_row();
             for row in group.timeline.iter().rev() {
-                ui.label(HumanTime::new(row.at, now).local);
+                ui.label(HumanTime::new(row.at, now).local());
                 let change = match &row.new {
                     Some(new) if *new != row.old => format!("{} → {new}", row.old),
                     _ => format!("{} (kept: not rotated)", row.old),
@@ -158,7 +158,7 @@ fn timeline(ui: &mut Ui, group: Option<&FetchedGroup>, now: i64) {
                 ui.monospace(change);
                 ui.label(
                     row.access_expires_at
-                        .map(|t| HumanTime::new(t, now).local)
+                        .map(|t| HumanTime::new(t, now).local())
                         .unwrap_or_else(|| "unknown".into()),
                 );
                 ui.weak(if row.automatic { "keep alive" } else { "" });

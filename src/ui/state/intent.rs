@@ -435,7 +435,7 @@ fn base_label(entry: &Entry) -> String {
 
 /// "14:03:22" in local time.
 pub(in crate::ui) fn clock_time(now: i64) -> String {
-    let local = token::time::HumanTime::new(now, now).local;
+    let local = token::time::HumanTime::new(now, now).local();
     local.split(' ').nth(1).unwrap_or(&local).to_string()
 }
 
