@@ -83,7 +83,7 @@ impl HumanTime {
     /// "2011-03-22 18:43:00 UTC"; the bare number when chrono cannot show the instant.
     #[must_use]
     pub fn utc(&self) -> String {
-        let Some(utc) = Utc.timestamp_opt(self.unix, 0).single() else {
+        let Some(utc) = self.instant() else {
             return self.unix.to_string();
         };
         let mut text = stamp(&utc);
@@ -94,13 +94,18 @@ impl HumanTime {
     /// "2011-03-22 19:43:00 +01:00", in this machine's time zone.
     #[must_use]
     pub fn local(&self) -> String {
-        let Some(utc) = Utc.timestamp_opt(self.unix, 0).single() else {
+        let Some(utc) = self.instant() else {
             return self.unix.to_string();
         };
         let local = utc.with_timezone(&Local);
         let mut text = stamp(&local);
         push_offset(&mut text, local.offset().fix().local_minus_utc());
         text
+    }
+
+    /// The instant, when chrono can show it (years 1 to 9999, roughly).
+    fn instant(&self) -> Option<DateTime<Utc>> {
+        Utc.timestamp_opt(self.unix, 0).single()
     }
 
     /// "in 4 min 3 s", "2 h ago", "now".
