@@ -135,10 +135,8 @@ impl Clients {
     fn get(&self) -> &Built {
         self.0.get_or_init(|| Built {
             following: following_client(),
-            direct: reqwest::Client::builder()
-                .connect_timeout(CONNECT_TIMEOUT)
+            direct: builder()
                 .redirect(redirect::Policy::none())
-                .user_agent(USER_AGENT)
                 .build()
                 .unwrap_or_default(),
         })
@@ -161,13 +159,18 @@ fn following_client() -> reqwest::Client {
             attempt.error(format!("to another origin or to plain http ({to})"))
         }
     });
-    reqwest::Client::builder()
-        .connect_timeout(CONNECT_TIMEOUT)
+    builder()
         .timeout(TOTAL_TIMEOUT)
         .redirect(policy)
-        .user_agent(USER_AGENT)
         .build()
         .unwrap_or_default()
+}
+
+/// What both clients share: the connect timeout and tokenscope's user agent.
+fn builder() -> reqwest::ClientBuilder {
+    reqwest::Client::builder()
+        .connect_timeout(CONNECT_TIMEOUT)
+        .user_agent(USER_AGENT)
 }
 
 impl Default for HttpClient {
