@@ -1,7 +1,7 @@
 # tokenscope: `make run` builds and opens the window, `make test` runs every check CI runs.
 # Both install what they need first (system packages via scripts/install-deps, then cargo).
 
-.PHONY: run test deps deps-build bench install measure-idle measure-cli measure-ops
+.PHONY: run test deps deps-build bench install measure-idle measure-cli measure-ops measure-inspect
 
 run: deps-build
 	cargo run --release --bin tokenscope-window
@@ -28,6 +28,9 @@ measure-idle: deps
 
 measure-cli: deps-build
 	scripts/measure-cli
+
+measure-inspect: deps-build
+	scripts/measure-inspect
 
 measure-ops: deps
 	scripts/measure-ops

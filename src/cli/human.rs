@@ -162,7 +162,7 @@ pub fn report(r: &Report, style: Style) -> String {
                 let _ = writeln!(s, "{pad}{}", style.status(CheckStatus::Fail, p));
             }
         }
-    } else if matches!(r.payload, Value::String(_)) {
+    } else if matches!(*r.payload, Value::String(_)) {
         let _ = writeln!(s, "\n{} ({:?})", style.bold("Payload"), r.payload_format);
         let _ = writeln!(s, "  {}", compact(&r.payload));
     }

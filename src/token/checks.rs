@@ -429,10 +429,23 @@ pub(super) fn typ_check(
     }
 }
 
+/// `"a"` for one item, `["a", "b"]` for several (and `[]` for none).
 fn quoted(items: &[String]) -> String {
-    let q: Vec<String> = items.iter().map(|s| format!("\"{s}\"")).collect();
-    match q.len() {
-        1 => q[0].clone(),
-        _ => format!("[{}]", q.join(", ")),
+    let bracket = items.len() != 1;
+    let mut out = String::with_capacity(items.iter().map(|s| s.len() + 4).sum::<usize>() + 2);
+    if bracket {
+        out.push('[');
     }
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        out.push('"');
+        out.push_str(item);
+        out.push('"');
+    }
+    if bracket {
+        out.push(']');
+    }
+    out
 }

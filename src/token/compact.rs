@@ -7,7 +7,11 @@ use serde_json::{Map, Value};
 use super::b64;
 use super::defect::{Defect, DefectKind, check_signature_length};
 use super::json::{self, JsonError, ParsedJson};
-use super::parse::{Jwe, Jws, MAX_NESTING, ParseError, Payload, Segment, json_type, parse_nested};
+use super::lazy::LazyJson;
+use super::parse::{
+    JsonPayload, Jwe, Jws, MAX_NESTING, ParseError, Payload, Segment, json_type, parse_nested,
+};
+use super::scan;
 
 /// A JWS, with its defects. `Err` only when nothing at all can be shown: neither the header
 /// nor the claims can be read.
@@ -61,7 +65,7 @@ pub(super) fn parse_jws(
         }
     };
     if let Some(e) = header_error
-        && !matches!(payload, Payload::Json(Value::Object(_)))
+        && !matches!(&payload, Payload::Json(json) if json.checked.is_some())
     {
         return Err(e);
     }
@@ -250,9 +254,17 @@ fn prefixed(prefix: &str, paths: Vec<String>) -> Vec<String> {
         .collect()
 }
 
+/// The payload's JSON is scanned, not built: see `lazy`.
 fn payload_from_bytes(bytes: Vec<u8>) -> (Payload, Vec<String>, Option<JsonError>) {
-    let error = match json::parse(&bytes) {
-        Ok(parsed) => return (Payload::Json(parsed.value), parsed.duplicates, None),
+    let error = match scan::scan(&bytes) {
+        Ok(scanned) => {
+            let payload = Payload::Json(JsonPayload {
+                document: LazyJson::parse_later(bytes),
+                checked: scanned.checked,
+                json_type: scanned.json_type,
+            });
+            return (payload, scanned.duplicates, None);
+        }
         Err(e) => e,
     };
     let payload = match String::from_utf8(bytes) {

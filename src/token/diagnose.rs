@@ -4,8 +4,9 @@
 use serde_json::{Map, Value};
 
 use super::checks::{CLAIM_CHECKS, claim_checks, typ_check, unreadable_claim_checks};
-use super::claims::{TokenType, claim_views, explain_alg};
+use super::claims::{TokenType, explain_alg};
 use super::defect::Defect;
+use super::lazy::{ClaimRows, LazyJson};
 use super::lifetime::Lifetime;
 use super::parse::{Jwe, Jws, Opaque, Payload, Token, json_type};
 use super::report::{
@@ -65,7 +66,8 @@ fn diagnose_jws(
     verdict: Option<&SignatureVerdict>,
 ) -> Report {
     let unsecured = jws.is_unsecured();
-    let claims = jws.claims();
+    // Only the claims the checks read: the whole tree is built when shown (see `lazy`).
+    let claims = jws.checked_claims();
     let (token_type, token_type_reason) =
         TokenType::classify(&jws.header, claims, input.label.as_deref());
     let signature = signature_report(&jws, verdict);
@@ -115,11 +117,7 @@ fn diagnose_jws(
         );
     }
 
-    let views = claims
-        .map(|c| claim_views(c, opts.now, token_type))
-        .unwrap_or_default();
     let lifetime = Lifetime::compute(claims, opts.now, opts.leeway);
-    let claims = views;
     let nested = jws.nested.map(|inner| {
         Box::new(diagnose_owned(
             *inner,
@@ -142,11 +140,15 @@ fn diagnose_jws(
     checks.extend(nested.as_deref().and_then(nested_check));
 
     let (payload, payload_format) = match jws.payload {
-        Payload::Json(v) => (v, PayloadFormat::Json),
-        Payload::Text(t) => (Value::String(t), PayloadFormat::Text),
-        Payload::Binary(b) => (Value::String(hex(&b)), PayloadFormat::Binary),
-        Payload::Unreadable => (Value::Null, PayloadFormat::None),
+        Payload::Json(json) => (json.document, PayloadFormat::Json),
+        Payload::Text(t) => (LazyJson::ready(Value::String(t)), PayloadFormat::Text),
+        Payload::Binary(b) => (
+            LazyJson::ready(Value::String(hex(&b))),
+            PayloadFormat::Binary,
+        ),
+        Payload::Unreadable => (LazyJson::ready(Value::Null), PayloadFormat::None),
     };
+    let claims = ClaimRows::new(payload.clone(), opts.now, token_type);
     Report {
         kind: if unsecured {
             Kind::Unsecured
@@ -235,7 +237,7 @@ fn diagnose_jwe(jwe: &Jwe, input: InputInfo, opts: &Options) -> Report {
         token_type_reason: "the token is a JWE (5 segments)",
         input,
         header: Value::Object(jwe.header.clone()),
-        payload: Value::Null,
+        payload: LazyJson::ready(Value::Null),
         payload_format: PayloadFormat::Encrypted,
         signature: SignatureReport {
             status: SignatureStatus::Unsupported,
@@ -249,7 +251,7 @@ fn diagnose_jwe(jwe: &Jwe, input: InputInfo, opts: &Options) -> Report {
             key: None,
         },
         lifetime: Lifetime::unknown(opts.leeway, "unknown: the claims are encrypted"),
-        claims: Vec::new(),
+        claims: ClaimRows::none(),
         checks,
         nested: None,
         opaque: None,
@@ -295,7 +297,7 @@ fn diagnose_opaque(opaque: &Opaque, input: InputInfo, opts: &Options) -> Report 
         token_type_reason: "it is not a JWT",
         input,
         header: Value::Null,
-        payload: Value::Null,
+        payload: LazyJson::ready(Value::Null),
         payload_format: PayloadFormat::None,
         signature: SignatureReport {
             status: SignatureStatus::Unverified,
@@ -308,7 +310,7 @@ fn diagnose_opaque(opaque: &Opaque, input: InputInfo, opts: &Options) -> Report 
             opts.leeway,
             "unknown: introspect the token to learn its expiry",
         ),
-        claims: Vec::new(),
+        claims: ClaimRows::none(),
         checks,
         nested: None,
         opaque: Some(OpaqueInfo {
@@ -337,19 +339,19 @@ fn format_check(jws: &Jws) -> Check {
         .hint("the token was altered or built wrongly; do not trust it");
     }
     match &jws.payload {
-        Payload::Json(Value::Object(_)) => Check::new(
+        Payload::Json(json) if json.checked.is_some() => Check::new(
             "format",
             Pass,
             format!(
                 "JWS compact serialization, 3 segments: header {h}, payload {p}, signature {s} characters"
             ),
         ),
-        Payload::Json(other) => Check::new(
+        Payload::Json(json) => Check::new(
             "format",
             Warn,
             format!(
                 "the payload is JSON but {}, not a claims object: this is a JWS, not a JWT",
-                json_type(other)
+                json.json_type
             ),
         ),
         Payload::Text(_) if jws.nested.is_some() => Check::new(

@@ -37,7 +37,13 @@ pub fn parse(bytes: &[u8]) -> Result<ParsedJson, JsonError> {
             value,
             duplicates: duplicates.into_inner(),
         }),
-        Err(err) => Err(JsonError {
+        Err(err) => Err(JsonError::new(bytes, &err)),
+    }
+}
+
+impl JsonError {
+    pub(super) fn new(bytes: &[u8], err: &serde_json::Error) -> Self {
+        Self {
             // At end of input serde points at the last byte; the problem is just past it.
             offset: if err.is_eof() {
                 bytes.len()
@@ -45,7 +51,7 @@ pub fn parse(bytes: &[u8]) -> Result<ParsedJson, JsonError> {
                 offset_of(bytes, err.line(), err.column())
             },
             message: strip_position(&err.to_string()),
-        }),
+        }
     }
 }
 
@@ -76,7 +82,7 @@ fn strip_position(message: &str) -> String {
 /// Where a value sits, kept as borrowed links and only written out for a duplicate: building
 /// a path string for every value would cost more than the parse itself.
 #[derive(Clone, Copy)]
-enum Path<'a> {
+pub(super) enum Path<'a> {
     Root,
     Member(&'a Path<'a>, &'a str),
     Index(&'a Path<'a>, usize),
@@ -102,9 +108,9 @@ impl fmt::Display for Path<'_> {
     }
 }
 
-struct ValueSeed<'a> {
-    path: Path<'a>,
-    duplicates: &'a RefCell<Vec<String>>,
+pub(super) struct ValueSeed<'a> {
+    pub(super) path: Path<'a>,
+    pub(super) duplicates: &'a RefCell<Vec<String>>,
 }
 
 impl<'de> DeserializeSeed<'de> for ValueSeed<'_> {

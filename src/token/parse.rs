@@ -7,6 +7,7 @@ use std::fmt;
 use serde_json::{Map, Value};
 
 use super::defect::Defect;
+use super::lazy::LazyJson;
 use super::text::{describe_char, human_size, plural};
 use super::{b64, compact};
 
@@ -183,21 +184,41 @@ impl Jws {
         self.alg().is_some_and(|a| a.eq_ignore_ascii_case("none"))
     }
 
-    /// The claims when the payload is a JSON object.
+    /// The claims when the payload is a JSON object (the whole tree: built on first use).
     #[must_use]
     pub fn claims(&self) -> Option<&Map<String, Value>> {
         match &self.payload {
-            Payload::Json(Value::Object(map)) => Some(map),
+            Payload::Json(json) => json.document.as_object(),
             _ => None,
         }
     }
+
+    /// The claims the checks and the lifetime read (`scan::is_checked_claim`), when the payload
+    /// is a JSON object; cheaper than `claims` when the tree has not been built.
+    #[must_use]
+    pub fn checked_claims(&self) -> Option<&Map<String, Value>> {
+        match &self.payload {
+            Payload::Json(json) => json.checked.as_ref(),
+            _ => None,
+        }
+    }
+}
+
+/// A JSON payload: the document, and what the first pass over it read.
+#[derive(Clone, PartialEq)]
+pub struct JsonPayload {
+    pub document: LazyJson,
+    /// The checked claims, when the document is an object.
+    pub checked: Option<Map<String, Value>>,
+    /// "an object", "an array" …
+    pub json_type: &'static str,
 }
 
 /// What the payload of a JWS decodes to.
 #[derive(Clone, PartialEq)]
 pub enum Payload {
     /// Any JSON value; a JWT has an object here.
-    Json(Value),
+    Json(JsonPayload),
     /// UTF-8 that is not JSON (a nested JWT's compact form lands here too).
     Text(String),
     /// Bytes that are not UTF-8.
@@ -231,7 +252,7 @@ impl fmt::Debug for Jws {
 impl fmt::Debug for Payload {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Self::Json(v) => f.debug_tuple("Json").field(v).finish(),
+            Self::Json(json) => f.debug_tuple("Json").field(&json.document).finish(),
             Self::Text(t) => write!(f, "Text(<{} bytes>)", t.len()),
             Self::Binary(b) => write!(f, "Binary(<{} bytes>)", b.len()),
             Self::Unreadable => f.write_str("Unreadable"),

@@ -6,7 +6,8 @@ use std::borrow::Cow;
 use serde::Serialize;
 use serde_json::Value;
 
-use super::claims::{ClaimView, TokenType};
+use super::claims::TokenType;
+use super::lazy::{ClaimRows, LazyJson};
 use super::lifetime::Lifetime;
 use super::parse::Charset;
 
@@ -161,11 +162,13 @@ pub struct Report {
     pub token_type_reason: &'static str,
     pub input: InputInfo,
     pub header: Value,
-    pub payload: Value,
+    /// Parsed when first read: the checks need only a few claims (see `lazy`).
+    pub payload: LazyJson,
     pub payload_format: PayloadFormat,
     pub signature: SignatureReport,
     pub lifetime: Lifetime,
-    pub claims: Vec<ClaimView>,
+    /// Built when first read, from `payload`.
+    pub claims: ClaimRows,
     pub checks: Vec<Check>,
     /// The inner token of a nested JWT (`cty: JWT`).
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -433,7 +433,7 @@ impl Parsed {
         let report = &self.report;
         if hide_personal && has_personal(&report.payload) {
             return self.pretty_masked.get_or_insert_with(|| {
-                let mut payload = report.payload.clone();
+                let mut payload = report.payload.value().clone();
                 if let Some(claims) = payload.as_object_mut() {
                     for (name, value) in claims.iter_mut() {
                         if is_personal(name) {
@@ -464,7 +464,7 @@ fn live_lifetime(token: &Token, report: &Report, now: i64, leeway: u64) -> Lifet
     match token {
         // A damaged payload has no readable exp: the report's "unknown" stands.
         Token::Jws(jws) if jws.defects.iter().any(|d| d.hides_claims()) => report.lifetime.clone(),
-        Token::Jws(jws) => Lifetime::compute(jws.claims(), now, leeway).or_nested(|| {
+        Token::Jws(jws) => Lifetime::compute(jws.checked_claims(), now, leeway).or_nested(|| {
             let inner_token = jws.nested.as_deref()?;
             let inner_report = report.nested.as_deref()?;
             Some(live_lifetime(inner_token, inner_report, now, leeway))
