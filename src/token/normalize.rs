@@ -91,6 +91,15 @@ fn normalize_at(input: &str, depth: usize) -> Result<Normalized, ParseError> {
             max: MAX_TOKEN_BYTES,
         });
     }
+    // The common paste, a bare compact token, has nothing to strip: every step below would
+    // scan it once more to find that out.
+    if is_bare_compact(input) {
+        return Ok(Normalized {
+            tokens: vec![Found::bare(None, input.to_string())],
+            stripped: Vec::new(),
+            response_fields: Vec::new(),
+        });
+    }
     let mut stripped = Vec::new();
     let mut text = trim_noting(input, &mut stripped);
 
@@ -202,6 +211,17 @@ fn normalize_at(input: &str, depth: usize) -> Result<Normalized, ParseError> {
         stripped,
         response_fields: Vec::new(),
     })
+}
+
+/// Only base64url characters and dots: no quotes, prefix, whitespace, URL or JSON around it.
+/// A block at a time, without branches, which the compiler vectorises.
+fn is_bare_compact(text: &str) -> bool {
+    !text.is_empty()
+        && text.as_bytes().chunks(64).all(|block| {
+            block.iter().fold(true, |ok, &b| {
+                ok & (b.is_ascii_alphanumeric() | (b == b'-') | (b == b'_') | (b == b'.'))
+            })
+        })
 }
 
 /// A JWS that a terminal, an e-mail or a log viewer wrapped over several lines: it starts
@@ -411,6 +431,37 @@ fn percent_decode(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_a_bare_compact_token_skips_the_stripping() {
+        let long = "a".repeat(100);
+        for bare in [
+            "eyJhbGciOiJub25lIn0.e30.",
+            "2YotnFZFEjr1zCsicMWpAA",
+            "a-b_c.D9",
+            &long,
+        ] {
+            assert!(is_bare_compact(bare), "{bare}");
+            let found = normalize(bare).unwrap();
+            assert_eq!(found.tokens[0].token, bare);
+            assert!(found.stripped.is_empty());
+        }
+        // A space past the first 64-byte block, and everything that needs stripping.
+        let spaced = format!("{long} x");
+        for other in [
+            &spaced[..],
+            "",
+            "Bearer x",
+            "'x'",
+            "x%2E",
+            "a=b",
+            "{}",
+            "\"x\"",
+            "a/b",
+        ] {
+            assert!(!is_bare_compact(other), "{other:?}");
+        }
+    }
 
     fn one(input: &str) -> (String, Vec<String>) {
         let n = normalize(input).unwrap();
