@@ -84,6 +84,14 @@ fn main() {
         if wanted("inspect") {
             time("inspect", n, || token::inspect(&tok, &opts).unwrap());
         }
+        if wanted("shown") {
+            // Inspect, then the payload as the window's JSON view and `--json` show it.
+            time("shown", n, || {
+                let found = token::inspect(&tok, &opts).unwrap();
+                let report = found[0].result.as_ref().unwrap();
+                serde_json::to_string_pretty(&report.payload).unwrap()
+            });
+        }
         if wanted("anchor") {
             time("anchor", n, || {
                 let bytes = URL_SAFE_NO_PAD.decode(seg).unwrap();

@@ -43,10 +43,15 @@ impl LazyJson {
     #[must_use]
     pub fn value(&self) -> &Value {
         // The scan ran the same parser over the same bytes (nesting limit included), so this
-        // cannot fail; Null rather than a panic if it ever did.
-        self.0
-            .value
-            .get_or_init(|| serde_json::from_slice(&self.0.bytes).unwrap_or(Value::Null))
+        // cannot fail; Null rather than a panic if it ever did. Read as text, the UTF-8 check
+        // is one pass over the document rather than one per string.
+        self.0.value.get_or_init(|| {
+            let parsed = match std::str::from_utf8(&self.0.bytes) {
+                Ok(text) => serde_json::from_str(text),
+                Err(_) => serde_json::from_slice(&self.0.bytes),
+            };
+            parsed.unwrap_or(Value::Null)
+        })
     }
 }
 
