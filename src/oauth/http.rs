@@ -9,6 +9,7 @@ use chrono::Utc;
 use reqwest::redirect;
 
 use super::exchange::{Exchange, ExchangeResponse, Header};
+use super::failure::plain_reason;
 use serde_json::Value;
 
 pub use super::request::{CallError, Endpoint, Failed, HttpRequest, JsonBody, Received};
@@ -391,82 +392,9 @@ fn classify(url: &str, e: &reqwest::Error, timeout: Duration) -> HttpError {
             detail,
         };
     }
-    let mut chain = vec![e.to_string()];
-    let mut source = std::error::Error::source(e);
-    while let Some(s) = source {
-        chain.push(s.to_string());
-        source = s.source();
-    }
     HttpError::Network {
         url: url.to_string(),
-        reason: plain_reason(&chain),
-    }
-}
-
-/// The TLS error in a failed request's chain, if the failure was TLS's: rustls puts its
-/// error inside the `io::Error` the connection returns, where `source()` does not reach.
-pub(super) fn tls_error(e: &reqwest::Error) -> Option<&rustls::Error> {
-    let mut source = std::error::Error::source(e);
-    while let Some(s) = source {
-        if let Some(tls) = s.downcast_ref::<rustls::Error>() {
-            return Some(tls);
-        }
-        if let Some(tls) = s
-            .downcast_ref::<std::io::Error>()
-            .and_then(std::io::Error::get_ref)
-            .and_then(|inner| inner.downcast_ref::<rustls::Error>())
-        {
-            return Some(tls);
-        }
-        source = s.source();
-    }
-    None
-}
-
-/// What kind of transport failure a request met, where reqwest and hyper give no type for
-/// it (a failed name lookup, a handshake cut short): read from the error chain's words once,
-/// here, so callers decide on this value and never on the text built from it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Failure {
-    Tls,
-    Dns,
-    Refused,
-}
-
-impl Failure {
-    fn words(self) -> &'static str {
-        match self {
-            Self::Tls => "TLS failed",
-            Self::Dns => "the host name does not resolve",
-            Self::Refused => "nothing answers on that port (is the server running?)",
-        }
-    }
-}
-
-/// The kind of failure, if the chain says, and its innermost cause, which is the specific
-/// one ("certificate not valid for name …"); the outer layers only repeat "error sending
-/// request".
-pub(super) fn failure_of(chain: &[String]) -> (Option<Failure>, String) {
-    // The first layer names the URL, whose host or path may hold "tls" or "dns".
-    let all = chain.get(1..).unwrap_or_default().join(" ").to_lowercase();
-    let kind = if all.contains("certificate") || all.contains("tls") || all.contains("handshake") {
-        Some(Failure::Tls)
-    } else if all.contains("dns") || all.contains("lookup") || all.contains("resolve") {
-        Some(Failure::Dns)
-    } else if all.contains("connection refused") {
-        Some(Failure::Refused)
-    } else {
-        None
-    };
-    let root = short(chain.last().map_or("unknown error", String::as_str));
-    (kind, root)
-}
-
-/// The innermost cause of a failed request after a few plain words on its kind.
-pub(super) fn plain_reason(chain: &[String]) -> String {
-    match failure_of(chain) {
-        (Some(kind), root) => format!("{}: {root}", kind.words()),
-        (None, root) => root,
+        reason: plain_reason(e),
     }
 }
 
@@ -550,7 +478,6 @@ pub(super) fn short(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::plain_reason;
 
     #[test]
     fn an_excerpt_is_short_even_for_a_huge_title() {
@@ -565,36 +492,15 @@ mod tests {
     }
 
     #[test]
-    fn a_failed_request_reads_as_its_kind_and_its_innermost_cause() {
-        let chain = [
-            "error sending request for url (https://10.0.0.1/jwks)".to_string(),
-            "client error (Connect)".to_string(),
-            format!(
-                "invalid peer certificate: certificate not valid for name \"10.0.0.1\"; certificate is only valid for {}",
-                "DnsName(\"a.example\") or ".repeat(40)
-            ),
-        ];
-        let reason = plain_reason(&chain);
+    fn a_long_cause_is_folded_and_cut() {
+        let said = super::short(&format!(
+            "invalid peer certificate:\n  {}",
+            "DnsName(\"a.example\") or ".repeat(40)
+        ));
         assert!(
-            reason.starts_with(
-                "TLS failed: invalid peer certificate: certificate not valid for name \"10.0.0.1\""
-            ),
-            "{reason}"
+            said.starts_with("invalid peer certificate: DnsName"),
+            "{said}"
         );
-        assert!(
-            reason.chars().count() < 230 && reason.ends_with('…'),
-            "{reason}"
-        );
-        assert!(!reason.contains("error sending request"), "{reason}");
-
-        let refused = plain_reason(&[
-            "error sending request".to_string(),
-            "tcp connect error".to_string(),
-            "Connection refused (os error 111)".to_string(),
-        ]);
-        assert_eq!(
-            refused,
-            "nothing answers on that port (is the server running?): Connection refused (os error 111)"
-        );
+        assert!(said.chars().count() == 201 && said.ends_with('…'), "{said}");
     }
 }

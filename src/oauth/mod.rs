@@ -8,6 +8,7 @@ pub mod discovery;
 pub mod endpoints;
 pub mod error;
 pub mod exchange;
+mod failure;
 pub mod flow;
 pub mod grants;
 pub mod http;

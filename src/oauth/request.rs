@@ -11,10 +11,8 @@ use serde_json::Value;
 use super::client_auth::{ClientAuth, ClientAuthError};
 pub use super::exchange::Endpoint;
 use super::exchange::{Exchange, ExchangeResponse, Header, redact_body_text};
-use super::http::{
-    BodyKind, Failure, HttpClient, MAX_BODY_BYTES, body_kind, failure_of, is_loopback, short,
-    tls_error,
-};
+use super::failure::{Failure, failure_of, tls_error};
+use super::http::{BodyKind, HttpClient, MAX_BODY_BYTES, body_kind, is_loopback, short};
 use super::warning::Warning;
 use crate::sensitive::Sensitive;
 
@@ -498,41 +496,19 @@ impl HttpClient {
                 seconds: self.timeout.as_secs(),
             };
         }
-        let mut chain = vec![e.to_string()];
-        let mut source = std::error::Error::source(e);
-        let mut refused = false;
-        while let Some(s) = source {
-            if let Some(io) = s.downcast_ref::<std::io::Error>() {
-                refused |= io.kind() == std::io::ErrorKind::ConnectionRefused;
-            }
-            chain.push(s.to_string());
-            source = s.source();
-        }
-        if refused {
-            return CallError::Refused { endpoint, url };
-        }
-        if let Some(tls) = tls_error(e) {
-            return CallError::Tls {
+        match failure_of(e) {
+            (Some(Failure::Refused), _) => CallError::Refused { endpoint, url },
+            (Some(Failure::Tls), root) => CallError::Tls {
                 endpoint,
                 url,
-                reason: tls.to_string(),
-            };
-        }
-        // What is left has no type of its own: a failed name lookup (std's getaddrinfo error
-        // is an uncategorised io::Error) and a handshake cut short ("tls handshake eof", an
-        // io::Error of the TLS stream); `failure_of` reads their kind from the chain.
-        match failure_of(&chain) {
-            (Some(Failure::Tls), reason) => CallError::Tls {
-                endpoint,
-                url,
-                reason,
+                // rustls's own words when it has them ("certificate not valid for name …").
+                reason: tls_error(e).map_or(root, ToString::to_string),
             },
             (Some(Failure::Dns), reason) => CallError::Dns {
                 endpoint,
                 url,
                 reason,
             },
-            (Some(Failure::Refused), _) => CallError::Refused { endpoint, url },
             (None, reason) => CallError::Network {
                 endpoint,
                 url,
