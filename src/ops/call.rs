@@ -241,7 +241,8 @@ fn explain(
         .map(str::to_string)
         .collect();
     let has = claims.and_then(scopes).unwrap_or_default();
-    if wanted.iter().any(|w| !has.contains(w)) {
+    if wanted.iter().any(|w| !has.contains(&w.as_str())) {
+        let has = has.into_iter().map(str::to_string).collect();
         out.push(Explanation::MissingScope { wanted, has });
     }
     let aud = claims

@@ -233,7 +233,7 @@ fn iss_check(claims: &Map<String, Value>, opts: &Options) -> Check {
 }
 
 fn aud_check(claims: &Map<String, Value>, opts: &Options) -> Check {
-    let aud = claims.get("aud").map(claims::string_list);
+    let aud = claims.get("aud").map(claims::str_list);
     let expected = &opts.expected_aud;
     match aud {
         Some(Err(found)) => Check::new(
@@ -250,7 +250,7 @@ fn aud_check(claims: &Map<String, Value>, opts: &Options) -> Check {
             format!("for {} (not checked: no expected audience given)", quoted(&list)),
         ),
         Some(Ok(list)) => {
-            if let Some(hit) = expected.iter().find(|e| list.contains(e)) {
+            if let Some(hit) = expected.iter().find(|e| list.contains(&e.as_str())) {
                 return Check::new("aud", Pass, format!("meant for \"{hit}\""));
             }
             let closest = match (list.first(), expected.first()) {
@@ -282,9 +282,7 @@ fn scope_check(claims: &Map<String, Value>, opts: &Options) -> Check {
     };
     // Entra puts application permissions in roles and delegated ones in scp; an API that
     // asks for a permission accepts either.
-    let roles = claims
-        .get("roles")
-        .and_then(|v| claims::string_list(v).ok());
+    let roles = claims.get("roles").and_then(|v| claims::str_list(v).ok());
     let required = &opts.required_scopes;
     let granted_words = || {
         let mut parts = Vec::new();
@@ -325,10 +323,10 @@ fn scope_check(claims: &Map<String, Value>, opts: &Options) -> Check {
     let mut missing = Vec::new();
     let mut as_roles = Vec::new();
     for r in required {
-        if scopes.as_ref().is_some_and(|s| s.contains(r)) {
+        if scopes.as_ref().is_some_and(|s| s.contains(&r.as_str())) {
             continue;
         }
-        if roles.as_ref().is_some_and(|s| s.contains(r)) {
+        if roles.as_ref().is_some_and(|s| s.contains(&r.as_str())) {
             as_roles.push(r.clone());
         } else {
             missing.push(r.clone());
@@ -430,9 +428,10 @@ pub(super) fn typ_check(
 }
 
 /// `"a"` for one item, `["a", "b"]` for several (and `[]` for none).
-fn quoted(items: &[String]) -> String {
+fn quoted(items: &[impl AsRef<str>]) -> String {
     let bracket = items.len() != 1;
-    let mut out = String::with_capacity(items.iter().map(|s| s.len() + 4).sum::<usize>() + 2);
+    let mut out =
+        String::with_capacity(items.iter().map(|s| s.as_ref().len() + 4).sum::<usize>() + 2);
     if bracket {
         out.push('[');
     }
@@ -441,7 +440,7 @@ fn quoted(items: &[String]) -> String {
             out.push_str(", ");
         }
         out.push('"');
-        out.push_str(item);
+        out.push_str(item.as_ref());
         out.push('"');
     }
     if bracket {

@@ -374,15 +374,16 @@ pub fn claim_views(claims: &Map<String, Value>, now: i64, token_type: TokenType)
 
 /// A string or an array of strings as a list; otherwise what was found instead.
 pub fn string_list(value: &Value) -> Result<Vec<String>, &'static str> {
+    str_list(value).map(|items| items.into_iter().map(str::to_string).collect())
+}
+
+/// As `string_list`, borrowing the items: the checks only compare and print them.
+pub fn str_list(value: &Value) -> Result<Vec<&str>, &'static str> {
     match value {
-        Value::String(s) => Ok(vec![s.clone()]),
+        Value::String(s) => Ok(vec![s.as_str()]),
         Value::Array(items) => items
             .iter()
-            .map(|v| {
-                v.as_str()
-                    .map(str::to_string)
-                    .ok_or("an array with a non-string item")
-            })
+            .map(|v| v.as_str().ok_or("an array with a non-string item"))
             .collect(),
         other => Err(super::parse::json_type(other)),
     }
@@ -390,14 +391,14 @@ pub fn string_list(value: &Value) -> Result<Vec<String>, &'static str> {
 
 /// Scopes from `scope` (space-separated) or `scp` (array or string).
 #[must_use]
-pub fn scopes(claims: &Map<String, Value>) -> Option<Vec<String>> {
+pub fn scopes(claims: &Map<String, Value>) -> Option<Vec<&str>> {
     // RFC 9068 says a space-separated `scope`; some servers send an array, or `scp`.
     ["scope", "scp"]
         .into_iter()
         .filter_map(|name| claims.get(name))
         .find_map(|value| match value {
-            Value::String(s) => Some(s.split_whitespace().map(str::to_string).collect()),
-            other => string_list(other).ok(),
+            Value::String(s) => Some(s.split_whitespace().collect()),
+            other => str_list(other).ok(),
         })
 }
 
