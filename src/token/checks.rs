@@ -3,6 +3,7 @@
 
 use serde_json::{Map, Value};
 
+use super::claim_set::Claims;
 use super::claims::{self, DATE_CLAIMS, TokenType};
 use super::compare::{difference, same_but_spelled};
 use super::options::Options;
@@ -55,8 +56,8 @@ pub(super) fn unreadable_claim_checks(opts: &Options, what: &str) -> Vec<Check> 
     checks
 }
 
-pub(super) fn claim_checks(
-    claims: Option<&Map<String, Value>>,
+pub(super) fn claim_checks<C: Claims>(
+    claims: Option<&C>,
     opts: &Options,
     token_type: TokenType,
 ) -> Vec<Check> {
@@ -93,7 +94,7 @@ fn leeway_words(opts: &Options) -> String {
     format!("{} s leeway", opts.leeway)
 }
 
-fn exp_check(claims: &Map<String, Value>, opts: &Options, token_type: TokenType) -> Check {
+fn exp_check<C: Claims>(claims: &C, opts: &Options, token_type: TokenType) -> Check {
     let leeway = opts.leeway_seconds();
     match DateClaim::read(Some(claims), "exp") {
         DateClaim::Malformed(why) => date_malformed("exp", &why),
@@ -140,7 +141,7 @@ fn exp_check(claims: &Map<String, Value>, opts: &Options, token_type: TokenType)
     }
 }
 
-fn nbf_check(claims: &Map<String, Value>, opts: &Options) -> Check {
+fn nbf_check<C: Claims>(claims: &C, opts: &Options) -> Check {
     let leeway = opts.leeway_seconds();
     match DateClaim::read(Some(claims), "nbf") {
         DateClaim::Malformed(why) => date_malformed("nbf", &why),
@@ -171,7 +172,7 @@ fn nbf_check(claims: &Map<String, Value>, opts: &Options) -> Check {
     }
 }
 
-fn iat_check(claims: &Map<String, Value>, opts: &Options) -> Check {
+fn iat_check<C: Claims>(claims: &C, opts: &Options) -> Check {
     let leeway = opts.leeway_seconds();
     match DateClaim::read(Some(claims), "iat") {
         DateClaim::Malformed(why) => date_malformed("iat", &why),
@@ -193,7 +194,7 @@ fn iat_check(claims: &Map<String, Value>, opts: &Options) -> Check {
     }
 }
 
-fn iss_check(claims: &Map<String, Value>, opts: &Options) -> Check {
+fn iss_check<C: Claims>(claims: &C, opts: &Options) -> Check {
     let iss = claims.get("iss");
     let Some(expected) = &opts.expected_iss else {
         return match iss {
@@ -232,7 +233,7 @@ fn iss_check(claims: &Map<String, Value>, opts: &Options) -> Check {
     }
 }
 
-fn aud_check(claims: &Map<String, Value>, opts: &Options) -> Check {
+fn aud_check<C: Claims>(claims: &C, opts: &Options) -> Check {
     let aud = claims.get("aud").map(claims::str_list);
     let expected = &opts.expected_aud;
     match aud {
@@ -273,7 +274,7 @@ fn aud_check(claims: &Map<String, Value>, opts: &Options) -> Check {
     }
 }
 
-fn scope_check(claims: &Map<String, Value>, opts: &Options) -> Check {
+fn scope_check<C: Claims>(claims: &C, opts: &Options) -> Check {
     let scopes = claims::scopes(claims);
     let scope_claim = if claims.contains_key("scope") {
         "scope"
@@ -365,7 +366,7 @@ fn scope_check(claims: &Map<String, Value>, opts: &Options) -> Check {
 
 /// What to do about a missing scope: an app-only token gets its permissions as app roles,
 /// which the scope parameter cannot add.
-fn missing_hint(claims: &Map<String, Value>) -> String {
+fn missing_hint<C: Claims>(claims: &C) -> String {
     match vendor::app_only(claims) {
         Some(why) => format!(
             "an app-only (client credentials) token ({why}) carries app roles, not delegated scopes: grant the application permission (app role) to this client in the API's registration, then get a new token"
@@ -377,9 +378,9 @@ fn missing_hint(claims: &Map<String, Value>) -> String {
 /// RFC 9068 §2.2 requires these in a JWT access token.
 const AT_JWT_CLAIMS: [&str; 7] = ["iss", "exp", "aud", "sub", "client_id", "iat", "jti"];
 
-pub(super) fn typ_check(
+pub(super) fn typ_check<C: Claims>(
     header: &Map<String, Value>,
-    claims: Option<&Map<String, Value>>,
+    claims: Option<&C>,
     (token_type, reason): (TokenType, &'static str),
 ) -> Check {
     let typ = header.get("typ").and_then(Value::as_str);
@@ -388,7 +389,7 @@ pub(super) fn typ_check(
             let missing: Vec<&str> = AT_JWT_CLAIMS
                 .iter()
                 .copied()
-                .filter(|c| !claims.is_some_and(|m| m.contains_key(*c)))
+                .filter(|c| !claims.is_some_and(|m| m.contains_key(c)))
                 .collect();
             if missing.is_empty() {
                 Check::new(

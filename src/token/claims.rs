@@ -3,6 +3,7 @@
 
 use serde_json::{Map, Value};
 
+use super::claim_set::Claims;
 use super::time::{DateClaim, HumanTime};
 use super::vendor;
 
@@ -155,9 +156,9 @@ impl TokenType {
     /// Classifies a decoded JWT, and says which header parameter, claim or place decided it.
     /// `label` is the token's name in a token response (`refresh_token` …), when it had one.
     #[must_use]
-    pub fn classify(
+    pub fn classify<C: Claims>(
         header: &Map<String, Value>,
-        claims: Option<&Map<String, Value>>,
+        claims: Option<&C>,
         label: Option<&str>,
     ) -> (Self, &'static str) {
         let typ = header
@@ -391,7 +392,7 @@ pub fn str_list(value: &Value) -> Result<Vec<&str>, &'static str> {
 
 /// Scopes from `scope` (space-separated) or `scp` (array or string).
 #[must_use]
-pub fn scopes(claims: &Map<String, Value>) -> Option<Vec<&str>> {
+pub fn scopes<C: Claims>(claims: &C) -> Option<Vec<&str>> {
     // RFC 9068 says a space-separated `scope`; some servers send an array, or `scp`.
     ["scope", "scp"]
         .into_iter()

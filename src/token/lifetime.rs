@@ -1,8 +1,7 @@
 //! Where a token is in its life: not yet valid, valid, expiring, expired. The clock is a
 //! parameter so tests, `--now` and the window's countdown all use the same code.
 
-use serde_json::{Map, Value};
-
+use super::claim_set::Claims;
 use super::time::{DateClaim, HumanTime, duration};
 
 /// A token within its last 10 % of lifetime, or its last minute, is "expiring".
@@ -96,7 +95,7 @@ impl Lifetime {
 
     /// Computes the lifetime from the claims at `now`.
     #[must_use]
-    pub fn compute(claims: Option<&Map<String, Value>>, now: i64, leeway: u64) -> Self {
+    pub fn compute<C: Claims>(claims: Option<&C>, now: i64, leeway: u64) -> Self {
         let exp = DateClaim::read(claims, "exp");
         let nbf = DateClaim::read(claims, "nbf");
         let iat = DateClaim::read(claims, "iat");
@@ -157,7 +156,7 @@ impl Lifetime {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use serde_json::{Value, json};
 
     fn at(claims: Value, now: i64) -> Lifetime {
         Lifetime::compute(claims.as_object(), now, 60)

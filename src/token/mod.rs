@@ -3,6 +3,7 @@
 
 mod b64;
 mod checks;
+pub mod claim_set;
 pub mod claims;
 mod compact;
 pub mod compare;

@@ -6,6 +6,7 @@ use std::fmt;
 
 use serde_json::{Map, Value};
 
+use super::claim_set::CheckedClaims;
 use super::defect::Defect;
 use super::lazy::LazyJson;
 use super::text::{describe_char, human_size, plural};
@@ -193,10 +194,10 @@ impl Jws {
         }
     }
 
-    /// The claims the checks and the lifetime read (`scan::is_checked_claim`), when the payload
+    /// The claims the checks and the lifetime read (`scan::checked_name`), when the payload
     /// is a JSON object; cheaper than `claims` when the tree has not been built.
     #[must_use]
-    pub fn checked_claims(&self) -> Option<&Map<String, Value>> {
+    pub fn checked_claims(&self) -> Option<&CheckedClaims> {
         match &self.payload {
             Payload::Json(json) => json.checked.as_ref(),
             _ => None,
@@ -209,7 +210,7 @@ impl Jws {
 pub struct JsonPayload {
     pub document: LazyJson,
     /// The checked claims, when the document is an object.
-    pub checked: Option<Map<String, Value>>,
+    pub checked: Option<CheckedClaims>,
     /// "an object", "an array" …
     pub json_type: &'static str,
 }

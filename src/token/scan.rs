@@ -10,32 +10,42 @@ use std::fmt;
 use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
 
+use super::claim_set::CheckedClaims;
 use super::json::{JsonError, Path, ValueSeed};
 use super::parse::json_type;
 
 /// The top-level claims the checklist, the token type and the lifetime read: only these are
 /// parsed into values by `scan`. A check that reads a claim not named here sees it absent, so
 /// a new check's own tests fail until its claim is added.
-#[must_use]
-pub fn is_checked_claim(name: &str) -> bool {
-    matches!(
-        name,
-        // Lifetime and the date checks.
-        "exp" | "nbf" | "iat" | "auth_time" | "updated_at" | "toe"
-            // iss, aud and scope checks; RFC 9068's required claims.
-            | "iss" | "sub" | "aud" | "jti" | "client_id" | "scope" | "scp" | "roles"
-            // What the token is for, and whose: TokenType::classify and vendor markers.
-            | "azp" | "typ" | "token_use" | "idtyp" | "appid" | "tid" | "gty"
-            | "preferred_username" | "kubernetes.io" | "job_workflow_ref" | "role"
-            | "events" | "sid" | "nonce" | "at_hash" | "c_hash"
-    )
+macro_rules! checked_claims {
+    ($($name:literal)|*) => {
+        /// The name as the checks spell it, when the checks read it.
+        #[must_use]
+        pub fn checked_name(name: &str) -> Option<&'static str> {
+            match name {
+                $($name => Some($name),)*
+                _ => None,
+            }
+        }
+    };
 }
+
+checked_claims!(
+    // Lifetime and the date checks.
+    "exp" | "nbf" | "iat" | "auth_time" | "updated_at" | "toe"
+    // iss, aud and scope checks; RFC 9068's required claims.
+    | "iss" | "sub" | "aud" | "jti" | "client_id" | "scope" | "scp" | "roles"
+    // What the token is for, and whose: TokenType::classify and vendor markers.
+    | "azp" | "typ" | "token_use" | "idtyp" | "appid" | "tid" | "gty"
+    | "preferred_username" | "kubernetes.io" | "job_workflow_ref" | "role"
+    | "events" | "sid" | "nonce" | "at_hash" | "c_hash"
+);
 
 /// What `scan` learned of a well-formed document.
 #[derive(Debug)]
 pub struct Scanned {
     /// The checked claims, when the document is an object.
-    pub checked: Option<Map<String, Value>>,
+    pub checked: Option<CheckedClaims>,
     /// "an object", "a string" …
     pub json_type: &'static str,
     /// Member names that appear twice, as JSON paths (`$.a.b`), in the order found.
@@ -132,7 +142,7 @@ struct Top<'a> {
     duplicates: &'a RefCell<Vec<String>>,
 }
 
-type TopValue = (Option<Map<String, Value>>, &'static str);
+type TopValue = (Option<CheckedClaims>, &'static str);
 
 impl<'de> DeserializeSeed<'de> for Top<'_> {
     type Value = TopValue;
@@ -175,18 +185,17 @@ impl<'de> Visitor<'de> for Top<'_> {
         Ok((None, json_type(&Value::Array(Vec::new()))))
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<TopValue, A::Error> {
-        // Sized for a typical token's checked claims: growing the map costs more than its room.
-        let mut checked = Map::with_capacity(16);
+        let mut checked = CheckedClaims::default();
         let mut seen = Seen::default();
         while let Some(name) = map.next_key_seed(Name)? {
             let path = Path::Member(&Path::Root, &name);
-            if is_checked_claim(&name) {
+            if let Some(checked_name) = checked_name(&name) {
                 let value = map.next_value_seed(ValueSeed {
                     path,
                     duplicates: self.duplicates,
                 })?;
                 // Last one wins, as in the whole tree; the duplicate is reported below.
-                checked.insert(name.to_string(), value);
+                checked.insert(checked_name, value);
             } else {
                 map.next_value_seed(Skip {
                     path,
@@ -272,6 +281,7 @@ impl<'de> Visitor<'de> for Skip<'_> {
 mod tests {
     use super::*;
     use crate::token::checks::{claim_checks, typ_check};
+    use crate::token::claim_set::Claims as _;
     use crate::token::claims::TokenType;
     use crate::token::json;
     use crate::token::lifetime::Lifetime;
@@ -305,9 +315,14 @@ mod tests {
         let text = br#"{"exp":1,"name":"Jane","exp":2,"aud":["a","b"],"x":{"exp":3}}"#;
         let scan = scan(text).unwrap();
         let checked = scan.checked.unwrap();
-        assert_eq!(checked["exp"], 2, "the last exp wins, as in the whole tree");
-        assert_eq!(checked["aud"], json!(["a", "b"]));
+        assert_eq!(
+            checked.get("exp"),
+            Some(&json!(2)),
+            "the last exp wins, as in the whole tree"
+        );
+        assert_eq!(checked.get("aud"), Some(&json!(["a", "b"])));
         assert!(!checked.contains_key("name") && !checked.contains_key("x"));
+        assert_eq!(checked.len(), 2, "exp once, in its first place");
         assert_eq!(scan.json_type, "an object");
     }
 

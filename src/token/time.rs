@@ -3,6 +3,8 @@
 use chrono::{DateTime, Datelike as _, Local, Offset as _, TimeZone, Timelike as _, Utc};
 use serde_json::Value;
 
+use super::claim_set::Claims;
+
 /// Latest instant accepted as a NumericDate: 9999-12-31T23:59:59Z. Anything later is a
 /// mistake (milliseconds instead of seconds, most often) and chrono could not show it.
 const MAX_NUMERIC_DATE: f64 = 253_402_300_799.0;
@@ -19,7 +21,7 @@ pub enum DateClaim {
 impl DateClaim {
     /// Reads claim `name` from a claims map.
     #[must_use]
-    pub fn read(claims: Option<&serde_json::Map<String, Value>>, name: &str) -> Self {
+    pub fn read<C: Claims>(claims: Option<&C>, name: &str) -> Self {
         match claims.and_then(|c| c.get(name)) {
             None => Self::Absent,
             Some(v) => Self::from_value(v),

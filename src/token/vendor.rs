@@ -3,8 +3,9 @@
 //! that say whether a token is an access, ID or refresh token. A developer pasting an Entra
 //! token should not have to look up `idtyp` or `wids`.
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 
+use super::claim_set::Claims;
 use super::claims::TokenType;
 
 /// Claims that issuers add beyond the registered ones, in one line each.
@@ -106,7 +107,7 @@ pub fn explain_azp(token_type: TokenType) -> &'static str {
 }
 
 /// What a vendor's own marker says the token is, and which claim said it.
-pub(super) fn vendor_marker(claims: &Map<String, Value>) -> Option<(TokenType, &'static str)> {
+pub(super) fn vendor_marker<C: Claims>(claims: &C) -> Option<(TokenType, &'static str)> {
     let text = |name: &str| claims.get(name).and_then(Value::as_str);
     // Keycloak writes its own typ into the payload.
     match text("typ") {
@@ -185,7 +186,7 @@ pub(super) fn vendor_marker(claims: &Map<String, Value>) -> Option<(TokenType, &
 /// Whether the token was issued to an application acting for itself (client credentials),
 /// where permissions are app roles rather than delegated scopes; and what says so.
 #[must_use]
-pub fn app_only(claims: &Map<String, Value>) -> Option<&'static str> {
+pub fn app_only<C: Claims>(claims: &C) -> Option<&'static str> {
     let text = |name: &str| claims.get(name).and_then(Value::as_str);
     if text("idtyp") == Some("app") {
         return Some("idtyp is app");
