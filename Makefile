@@ -29,7 +29,8 @@ measure-idle: deps
 measure-cli: deps-build
 	scripts/measure-cli
 
-measure-inspect: deps-build
+measure-inspect:
+	scripts/install-deps measure
 	scripts/measure-inspect
 
 measure-ops: deps
