@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use base64::Engine as _;
 use chrono::{DateTime, Utc};
+use reqwest::header::{AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE, HeaderName, USER_AGENT};
 use serde_json::Value;
 
 use crate::sensitive::Sensitive;
@@ -246,14 +247,14 @@ impl Exchange {
         }];
         let form = is_form(&self.request_headers);
         for h in &self.request_headers {
-            let lower = h.name.to_ascii_lowercase();
-            if lower == "user-agent" || lower == "content-length" {
+            let is = |name: HeaderName| h.name.eq_ignore_ascii_case(name.as_str());
+            if is(USER_AGENT) || is(CONTENT_LENGTH) {
                 continue;
             }
-            if lower == "content-type" && form {
+            if is(CONTENT_TYPE) && form {
                 continue; // --data-urlencode sets it
             }
-            if lower == "authorization" && !reveal {
+            if is(AUTHORIZATION) && !reveal {
                 parts.push(curl_authorization(&h.value));
                 continue;
             }

@@ -96,16 +96,17 @@ impl<'de> Seen<'de> {
 
     /// False when `name` was seen before in this object.
     fn first(&mut self, name: Cow<'de, str>) -> bool {
-        if self.few.len() == Self::FEW {
-            return !self.few.iter().any(|(_, n)| *n == name) && self.many.insert(name);
-        }
+        // Length and first byte rule out nearly every other name before the bytes are compared.
         let tag =
             (name.len() as u16) << 8 | u16::from(name.as_bytes().first().copied().unwrap_or(0));
         if self.few.iter().any(|(t, n)| *t == tag && *n == name) {
             return false;
         }
-        self.few.push((tag, name));
-        true
+        if self.few.len() < Self::FEW {
+            self.few.push((tag, name));
+            return true;
+        }
+        self.many.insert(name)
     }
 }
 
