@@ -12,6 +12,7 @@ pub mod diagnose;
 pub mod diff;
 pub mod introspection;
 pub mod json;
+mod json_paste;
 pub mod lazy;
 pub mod lifetime;
 mod locate;

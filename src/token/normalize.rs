@@ -4,6 +4,7 @@
 
 use serde_json::Value;
 
+use super::json_paste::{JsonPaste, read_json_paste};
 use super::locate::{self, Located};
 use super::parse::{MAX_TOKEN_BYTES, ParseError};
 use super::text::has_whitespace;
@@ -19,7 +20,7 @@ pub struct Found {
 }
 
 impl Found {
-    fn bare(label: Option<String>, token: String) -> Self {
+    pub(super) fn bare(label: Option<String>, token: String) -> Self {
         Self {
             label,
             token,
@@ -77,7 +78,8 @@ impl std::fmt::Debug for Normalized {
 
 /// Token names a token-endpoint response (RFC 6749 §5.1, OIDC Core §3.1.3.3, RFC 8693) or a
 /// redirect fragment can carry, in display order.
-const TOKEN_FIELDS: [&str; 4] = ["access_token", "id_token", "refresh_token", "issued_token"];
+pub(super) const TOKEN_FIELDS: [&str; 4] =
+    ["access_token", "id_token", "refresh_token", "issued_token"];
 
 /// Finds the token or tokens in what the user pasted.
 pub fn normalize(input: &str) -> Result<Normalized, ParseError> {
@@ -308,70 +310,6 @@ fn strip_prefix_ignore_case<'a>(text: &'a str, prefix: &str) -> Option<&'a str> 
     let head = text.get(..prefix.len())?;
     head.eq_ignore_ascii_case(prefix)
         .then(|| &text[prefix.len()..])
-}
-
-/// What a pasted JSON object turned out to be.
-enum JsonPaste {
-    /// A token response: its tokens, and its other members.
-    Tokens(Vec<Found>, Vec<(String, Value)>),
-    /// Another object holding tokens (a headers object, a log record).
-    Located(Vec<Located>),
-    /// An OAuth error response (RFC 6749 §5.2): the server's words, to show as they are.
-    Error {
-        error: String,
-        description: Option<String>,
-    },
-    Other {
-        members: String,
-        is_key: bool,
-    },
-}
-
-/// `{"access_token": …, "id_token": …}`: every token it holds, labelled, plus the rest; or an
-/// error response, or another object. `None` when `text` is not a JSON object.
-fn read_json_paste(text: &str) -> Option<JsonPaste> {
-    let Ok(Value::Object(map)) = serde_json::from_str::<Value>(text) else {
-        return None;
-    };
-    let tokens: Vec<Found> = TOKEN_FIELDS
-        .iter()
-        .filter_map(|name| {
-            let token = map.get(*name)?.as_str()?.trim();
-            (!token.is_empty()).then(|| Found::bare(Some((*name).to_string()), token.to_string()))
-        })
-        .collect();
-    if tokens.is_empty() {
-        if let Some(error) = map.get("error").and_then(Value::as_str) {
-            return Some(JsonPaste::Error {
-                error: error.to_string(),
-                description: map
-                    .get("error_description")
-                    .and_then(Value::as_str)
-                    .map(str::to_string),
-            });
-        }
-        let map = Value::Object(map);
-        let found = locate::in_json(&map);
-        if !found.is_empty() {
-            return Some(JsonPaste::Located(found));
-        }
-        let Value::Object(map) = map else {
-            return None;
-        };
-        let mut members: Vec<&str> = map.keys().map(String::as_str).take(8).collect();
-        if map.len() > members.len() {
-            members.push("…");
-        }
-        return Some(JsonPaste::Other {
-            members: members.join(", "),
-            is_key: map.contains_key("kty") || map.contains_key("keys"),
-        });
-    }
-    let rest = map
-        .into_iter()
-        .filter(|(k, _)| !TOKEN_FIELDS.contains(&k.as_str()))
-        .collect();
-    Some(JsonPaste::Tokens(tokens, rest))
 }
 
 /// A redirect URL, a fragment or a form body: `…#access_token=…&id_token=…`.
