@@ -90,7 +90,7 @@ fn causes(e: &reqwest::Error) -> Vec<&(dyn std::error::Error + 'static)> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use tokio::io::AsyncReadExt;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
     use tokio::net::TcpListener;
 
     async fn failed(url: &str) -> reqwest::Error {
@@ -113,16 +113,23 @@ mod tests {
         assert!(!reason.contains("error sending request"), "{reason}");
     }
 
-    #[tokio::test]
-    async fn a_handshake_the_server_cuts_short_is_tls() {
+    /// A server on a free local port that reads one client's first bytes (a TLS client
+    /// hello), answers `reply` (nothing: it just hangs up) and closes.
+    async fn one_answer(reply: &'static [u8]) -> u16 {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let port = listener.local_addr().unwrap().port();
-        // Reads the client's hello, then hangs up without a word.
         tokio::spawn(async move {
             let (mut socket, _) = listener.accept().await.unwrap();
             let mut hello = [0u8; 512];
             let _ = socket.read(&mut hello).await;
+            let _ = socket.write_all(reply).await;
         });
+        port
+    }
+
+    #[tokio::test]
+    async fn a_handshake_the_server_cuts_short_is_tls() {
+        let port = one_answer(b"").await;
         let e = failed(&format!("https://127.0.0.1:{port}/jwks")).await;
         assert_eq!(failure_of(&e).0, Some(Failure::Tls), "{e:?}");
         assert!(plain_reason(&e).starts_with("TLS failed: "));
@@ -130,17 +137,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_plain_http_server_spoken_to_over_https_is_a_rustls_error() {
-        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let port = listener.local_addr().unwrap().port();
-        tokio::spawn(async move {
-            use tokio::io::AsyncWriteExt;
-            let (mut socket, _) = listener.accept().await.unwrap();
-            let mut hello = [0u8; 512];
-            let _ = socket.read(&mut hello).await;
-            let _ = socket
-                .write_all(b"HTTP/1.1 400 Bad Request\r\ncontent-length: 0\r\n\r\n")
-                .await;
-        });
+        let port = one_answer(b"HTTP/1.1 400 Bad Request\r\ncontent-length: 0\r\n\r\n").await;
         let e = failed(&format!("https://127.0.0.1:{port}/jwks")).await;
         assert!(tls_error(&e).is_some(), "{e:?}");
         assert_eq!(failure_of(&e).0, Some(Failure::Tls));

@@ -185,28 +185,19 @@ impl<'de> Visitor<'de> for Top<'_> {
         .visit_seq(seq)?;
         Ok((None, json_type(&Value::Array(Vec::new()))))
     }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<TopValue, A::Error> {
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<TopValue, A::Error> {
+        let duplicates = self.duplicates;
         let mut checked = CheckedClaims::default();
-        let mut seen = Seen::default();
-        while let Some(name) = map.next_key_seed(Name)? {
-            let path = Path::Member(&Path::Root, &name);
-            if let Some(checked_name) = checked_name(&name) {
-                let value = map.next_value_seed(ValueSeed {
-                    path,
-                    duplicates: self.duplicates,
-                })?;
-                // Last one wins, as in the whole tree; the duplicate is reported below.
+        members(map, &Path::Root, duplicates, |map, name, path| {
+            if let Some(checked_name) = checked_name(name) {
+                // Last one wins, as in the whole tree; `members` reports the duplicate.
+                let value = map.next_value_seed(ValueSeed { path, duplicates })?;
                 checked.insert(checked_name, value);
+                Ok(())
             } else {
-                map.next_value_seed(Skip {
-                    path,
-                    duplicates: self.duplicates,
-                })?;
+                map.next_value_seed(Skip { path, duplicates })
             }
-            if !seen.first(name.clone()) {
-                self.duplicates.borrow_mut().push(path.to_string());
-            }
-        }
+        })?;
         Ok((Some(checked), json_type(&Value::Object(Map::new()))))
     }
 }
@@ -262,20 +253,30 @@ impl<'de> Visitor<'de> for Skip<'_> {
         }
         Ok(())
     }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        let mut seen = Seen::default();
-        while let Some(name) = map.next_key_seed(Name)? {
-            let path = Path::Member(&self.path, &name);
-            map.next_value_seed(Skip {
-                path,
-                duplicates: self.duplicates,
-            })?;
-            if !seen.first(name.clone()) {
-                self.duplicates.borrow_mut().push(path.to_string());
-            }
-        }
-        Ok(())
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<(), A::Error> {
+        let duplicates = self.duplicates;
+        members(map, &self.path, duplicates, |map, _, path| {
+            map.next_value_seed(Skip { path, duplicates })
+        })
     }
+}
+
+/// Reads an object's members, each value by `value`, and reports the names given twice.
+fn members<'de, A: MapAccess<'de>>(
+    mut map: A,
+    parent: &Path<'_>,
+    duplicates: &RefCell<Vec<String>>,
+    mut value: impl FnMut(&mut A, &str, Path<'_>) -> Result<(), A::Error>,
+) -> Result<(), A::Error> {
+    let mut seen = Seen::default();
+    while let Some(name) = map.next_key_seed(Name)? {
+        let path = Path::Member(parent, &name);
+        value(&mut map, &name, path)?;
+        if !seen.first(name.clone()) {
+            duplicates.borrow_mut().push(path.to_string());
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]
