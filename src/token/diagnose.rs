@@ -4,6 +4,7 @@
 use serde_json::{Map, Value};
 
 use super::checks::{CLAIM_CHECKS, claim_checks, typ_check, unreadable_claim_checks};
+use super::claim_set::CheckedClaims;
 use super::claims::{TokenType, explain_alg};
 use super::defect::Defect;
 use super::lazy::{ClaimRows, LazyJson};
@@ -139,8 +140,12 @@ fn diagnose_jws(
     };
     checks.extend(nested.as_deref().and_then(nested_check));
 
+    let mut checked = CheckedClaims::default();
     let (payload, payload_format) = match jws.payload {
-        Payload::Json(json) => (json.document, PayloadFormat::Json),
+        Payload::Json(json) => {
+            checked = json.checked.unwrap_or_default();
+            (json.document, PayloadFormat::Json)
+        }
         Payload::Text(t) => (LazyJson::ready(Value::String(t)), PayloadFormat::Text),
         Payload::Binary(b) => (
             LazyJson::ready(Value::String(hex(&b))),
@@ -165,6 +170,7 @@ fn diagnose_jws(
         signature,
         lifetime,
         claims,
+        checked,
         checks,
         nested,
         opaque: None,
@@ -252,6 +258,7 @@ fn diagnose_jwe(jwe: &Jwe, input: InputInfo, opts: &Options) -> Report {
         },
         lifetime: Lifetime::unknown(opts.leeway, "unknown: the claims are encrypted"),
         claims: ClaimRows::none(),
+        checked: CheckedClaims::default(),
         checks,
         nested: None,
         opaque: None,
@@ -311,6 +318,7 @@ fn diagnose_opaque(opaque: &Opaque, input: InputInfo, opts: &Options) -> Report 
             "unknown: introspect the token to learn its expiry",
         ),
         claims: ClaimRows::none(),
+        checked: CheckedClaims::default(),
         checks,
         nested: None,
         opaque: Some(OpaqueInfo {

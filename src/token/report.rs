@@ -6,10 +6,12 @@ use std::borrow::Cow;
 use serde::Serialize;
 use serde_json::Value;
 
+use super::claim_set::{CheckedClaims, Claims as _};
 use super::claims::TokenType;
 use super::lazy::{ClaimRows, LazyJson};
 use super::lifetime::Lifetime;
 use super::parse::Charset;
+use super::scan::checked_name;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -169,6 +171,10 @@ pub struct Report {
     pub lifetime: Lifetime,
     /// Built when first read, from `payload`.
     pub claims: ClaimRows,
+    /// The claims the checks read, parsed already: `claim_str` answers from them without
+    /// building `payload` (the window names every entry by its `iss`).
+    #[serde(skip)]
+    pub(super) checked: CheckedClaims,
     pub checks: Vec<Check>,
     /// The inner token of a nested JWT (`cty: JWT`).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -227,6 +233,10 @@ impl Report {
     /// The payload's string member `name`.
     #[must_use]
     pub fn claim_str(&self, name: &str) -> Option<&str> {
-        self.payload.get(name).and_then(Value::as_str)
+        let value = match checked_name(name) {
+            Some(_) => self.checked.get(name),
+            None => self.payload.get(name),
+        };
+        value.and_then(Value::as_str)
     }
 }
