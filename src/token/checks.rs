@@ -9,7 +9,7 @@ use super::compare::{difference, same_but_spelled};
 use super::options::Options;
 use super::parse::json_type;
 use super::report::{Check, CheckStatus};
-use super::time::{DateClaim, duration};
+use super::time::{DateClaim, duration, with_duration, with_relative};
 use super::vendor;
 
 use std::fmt::Write as _;
@@ -136,7 +136,7 @@ fn exp_check<C: Claims>(claims: &C, opts: &Options, token_type: TokenType) -> Ch
         DateClaim::Present(exp) => Check::new(
             "exp",
             Pass,
-            format!("expires in {}", duration((exp - opts.now).unsigned_abs())),
+            with_duration("expires in ", (exp - opts.now).unsigned_abs(), ""),
         ),
     }
 }
@@ -164,11 +164,9 @@ fn nbf_check<C: Claims>(claims: &C, opts: &Options) -> Check {
                 leeway_words(opts)
             ),
         ),
-        DateClaim::Present(nbf) => Check::new(
-            "nbf",
-            Pass,
-            format!("valid since {}", super::time::relative(nbf - opts.now)),
-        ),
+        DateClaim::Present(nbf) => {
+            Check::new("nbf", Pass, with_relative("valid since ", nbf - opts.now))
+        }
     }
 }
 
@@ -186,11 +184,9 @@ fn iat_check<C: Claims>(claims: &C, opts: &Options) -> Check {
             ),
         )
         .hint("the issuer's clock is ahead of this machine's; some verifiers reject such tokens"),
-        DateClaim::Present(iat) => Check::new(
-            "iat",
-            Pass,
-            format!("issued {}", super::time::relative(iat - opts.now)),
-        ),
+        DateClaim::Present(iat) => {
+            Check::new("iat", Pass, with_relative("issued ", iat - opts.now))
+        }
     }
 }
 
@@ -201,7 +197,7 @@ fn iss_check<C: Claims>(claims: &C, opts: &Options) -> Check {
             Some(Value::String(s)) => Check::new(
                 "iss",
                 Info,
-                format!("issued by {s} (not checked: no expected issuer given)"),
+                ["issued by ", s, " (not checked: no expected issuer given)"].concat(),
             ),
             Some(other) => Check::new(
                 "iss",
@@ -216,7 +212,7 @@ fn iss_check<C: Claims>(claims: &C, opts: &Options) -> Check {
         };
     };
     match iss {
-        Some(Value::String(s)) if s == expected => Check::new("iss", Pass, format!("issued by {s}")),
+        Some(Value::String(s)) if s == expected => Check::new("iss", Pass, ["issued by ", s].concat()),
         Some(Value::String(s)) => Check::new(
             "iss",
             Fail,
@@ -248,11 +244,11 @@ fn aud_check<C: Claims>(claims: &C, opts: &Options) -> Check {
         Some(Ok(list)) if expected.is_empty() => Check::new(
             "aud",
             Info,
-            format!("for {} (not checked: no expected audience given)", quoted(&list)),
+            quoted_between("for ", &list, " (not checked: no expected audience given)"),
         ),
         Some(Ok(list)) => {
             if let Some(hit) = expected.iter().find(|e| list.contains(&e.as_str())) {
-                return Check::new("aud", Pass, format!("meant for \"{hit}\""));
+                return Check::new("aud", Pass, ["meant for \"", hit, "\""].concat());
             }
             let closest = match (list.first(), expected.first()) {
                 (Some(a), Some(e)) if list.len() == 1 && expected.len() == 1 => {
@@ -285,19 +281,22 @@ fn scope_check<C: Claims>(claims: &C, opts: &Options) -> Check {
     // asks for a permission accepts either.
     let roles = claims.get("roles").and_then(|v| claims::str_list(v).ok());
     let required = &opts.required_scopes;
-    let granted_words = || {
-        let mut parts = Vec::new();
+    // "a b c; roles x y", written into `out`.
+    let granted_words = |out: &mut String| {
+        let start = out.len();
         if let Some(list) = &scopes {
-            parts.push(if list.is_empty() {
-                "no scopes".to_string()
-            } else {
-                list.join(" ")
-            });
+            if list.is_empty() {
+                out.push_str("no scopes");
+            }
+            push_joined(out, list);
         }
         if let Some(list) = roles.as_ref().filter(|r| !r.is_empty()) {
-            parts.push(format!("roles {}", list.join(" ")));
+            if out.len() > start {
+                out.push_str("; ");
+            }
+            out.push_str("roles ");
+            push_joined(out, list);
         }
-        parts.join("; ")
     };
     if scopes.is_none() && roles.is_none() {
         return if required.is_empty() {
@@ -312,14 +311,11 @@ fn scope_check<C: Claims>(claims: &C, opts: &Options) -> Check {
         };
     }
     if required.is_empty() {
-        return Check::new(
-            "scope",
-            Info,
-            format!(
-                "grants {} (not checked: no scope required)",
-                granted_words()
-            ),
-        );
+        let mut message = String::with_capacity(128);
+        message.push_str("grants ");
+        granted_words(&mut message);
+        message.push_str(" (not checked: no scope required)");
+        return Check::new("scope", Info, message);
     }
     let mut missing = Vec::new();
     let mut as_roles = Vec::new();
@@ -347,7 +343,8 @@ fn scope_check<C: Claims>(claims: &C, opts: &Options) -> Check {
         }
         return Check::new("scope", Pass, message);
     }
-    let granted = granted_words();
+    let mut granted = String::new();
+    granted_words(&mut granted);
     Check::new(
         "scope",
         Fail,
@@ -395,7 +392,11 @@ pub(super) fn typ_check<C: Claims>(
                 Check::new(
                     "typ",
                     Pass,
-                    format!("{t}: a JWT access token (RFC 9068) with all required claims"),
+                    [
+                        t,
+                        ": a JWT access token (RFC 9068) with all required claims",
+                    ]
+                    .concat(),
                 )
             } else {
                 Check::new(
@@ -423,16 +424,22 @@ pub(super) fn typ_check<C: Claims>(
         (kind, _) => Check::new(
             "typ",
             Info,
-            format!("{} (decided by {reason})", kind.describe()),
+            [kind.describe(), " (decided by ", reason, ")"].concat(),
         ),
     }
 }
 
 /// `"a"` for one item, `["a", "b"]` for several (and `[]` for none).
 fn quoted(items: &[impl AsRef<str>]) -> String {
+    quoted_between("", items, "")
+}
+
+/// `quoted` between two words, in one string.
+fn quoted_between(prefix: &str, items: &[impl AsRef<str>], suffix: &str) -> String {
     let bracket = items.len() != 1;
-    let mut out =
-        String::with_capacity(items.iter().map(|s| s.as_ref().len() + 4).sum::<usize>() + 2);
+    let size = items.iter().map(|s| s.as_ref().len() + 4).sum::<usize>() + 2;
+    let mut out = String::with_capacity(prefix.len() + size + suffix.len());
+    out.push_str(prefix);
     if bracket {
         out.push('[');
     }
@@ -447,5 +454,16 @@ fn quoted(items: &[impl AsRef<str>]) -> String {
     if bracket {
         out.push(']');
     }
+    out.push_str(suffix);
     out
+}
+
+/// The words of a list, space-separated, onto `out`.
+fn push_joined(out: &mut String, list: &[&str]) {
+    for (i, word) in list.iter().enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
 }

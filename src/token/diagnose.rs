@@ -16,6 +16,8 @@ use super::report::{
 };
 use super::text::plural;
 
+use std::fmt::Write as _;
+
 use CheckStatus::{Fail, Info, Pass, Warn};
 
 pub use super::options::{DEFAULT_LEEWAY, Options};
@@ -73,7 +75,9 @@ fn diagnose_jws(
         TokenType::classify(&jws.header, claims, input.label.as_deref());
     let signature = signature_report(&jws, verdict);
 
-    let mut checks = vec![format_check(&jws)];
+    // A JWS's checklist is a dozen lines: room for them at once.
+    let mut checks = Vec::with_capacity(16);
+    checks.push(format_check(&jws));
     checks.extend(duplicates_check(&jws.duplicates));
     if jws.defects.iter().any(Defect::hides_header) {
         checks.extend(
@@ -347,13 +351,15 @@ fn format_check(jws: &Jws) -> Check {
         .hint("the token was altered or built wrongly; do not trust it");
     }
     match &jws.payload {
-        Payload::Json(json) if json.checked.is_some() => Check::new(
-            "format",
-            Pass,
-            format!(
+        Payload::Json(json) if json.checked.is_some() => {
+            // Sized for the whole line: `format!` would guess short and grow it.
+            let mut message = String::with_capacity(96);
+            let _ = write!(
+                message,
                 "JWS compact serialization, 3 segments: header {h}, payload {p}, signature {s} characters"
-            ),
-        ),
+            );
+            Check::new("format", Pass, message)
+        }
         Payload::Json(json) => Check::new(
             "format",
             Warn,
@@ -461,7 +467,7 @@ fn alg_check(jws: &Jws, verdict: Option<&SignatureVerdict>) -> Check {
     }
     match explain_alg(alg) {
         Some(words) if KNOWN_ALGS.contains(&alg) => {
-            Check::new("alg", Pass, format!("{alg}: {words}"))
+            Check::new("alg", Pass, [alg, ": ", words].concat())
         }
         _ => Check::new(
             "alg",
@@ -525,15 +531,15 @@ fn signature_report(jws: &Jws, verdict: Option<&SignatureVerdict>) -> SignatureR
     let (status, detail, key) = if jws.is_unsecured() {
         (
             SignatureStatus::NotSigned,
-            "alg none: the token carries no signature".to_string(),
+            "alg none: the token carries no signature".into(),
             None,
         )
     } else if let Some(v) = verdict {
-        (v.status, v.detail.clone(), v.key.clone())
+        (v.status, v.detail.clone().into(), v.key.clone())
     } else {
         (
             SignatureStatus::Unverified,
-            "not verified: no key was given".to_string(),
+            "not verified: no key was given".into(),
             None,
         )
     };
@@ -578,7 +584,6 @@ fn signature_check(sig: &SignatureReport, verdict: Option<&SignatureVerdict>) ->
 }
 
 fn hex(bytes: &[u8]) -> String {
-    use std::fmt::Write as _;
     bytes
         .iter()
         .fold(String::with_capacity(bytes.len() * 2), |mut s, b| {

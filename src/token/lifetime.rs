@@ -2,7 +2,7 @@
 //! parameter so tests, `--now` and the window's countdown all use the same code.
 
 use super::claim_set::Claims;
-use super::time::{DateClaim, HumanTime, duration};
+use super::time::{DateClaim, HumanTime, with_duration};
 
 /// A token within its last 10 % of lifetime, or its last minute, is "expiring".
 const EXPIRING_FRACTION: f64 = 0.10;
@@ -114,15 +114,12 @@ impl Lifetime {
             (_, DateClaim::Malformed(why)) => (LifetimeState::Invalid, format!("nbf {why}")),
             (_, DateClaim::Present(n)) if now < *n => (
                 LifetimeState::NotYetValid,
-                format!(
-                    "not valid for another {}",
-                    duration((n - now).unsigned_abs())
-                ),
+                with_duration("not valid for another ", (n - now).unsigned_abs(), ""),
             ),
             (DateClaim::Absent, _) => (LifetimeState::NoExpiry, "no expiry (no exp claim)".into()),
             (DateClaim::Present(e), _) if now >= *e => (
                 LifetimeState::Expired,
-                format!("expired {} ago", duration((now - e).unsigned_abs())),
+                with_duration("expired ", (now - e).unsigned_abs(), " ago"),
             ),
             (DateClaim::Present(e), _) => {
                 let left = e - now;
@@ -133,10 +130,7 @@ impl Lifetime {
                 } else {
                     LifetimeState::Valid
                 };
-                (
-                    state,
-                    format!("expires in {}", duration(left.unsigned_abs())),
-                )
+                (state, with_duration("expires in ", left.unsigned_abs(), ""))
             }
         };
         Self {

@@ -110,7 +110,8 @@ pub struct SignatureReport {
     pub alg: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub kid: Option<String>,
-    pub detail: String,
+    /// A fixed sentence unless a key was tried: not copied for every token inspected.
+    pub detail: Cow<'static, str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
 }

@@ -66,47 +66,78 @@ fn scan_with<'de, R: serde_json::de::Read<'de>>(
     bytes: &[u8],
     de: &mut serde_json::Deserializer<R>,
 ) -> Result<Scanned, JsonError> {
-    let duplicates = RefCell::new(Vec::new());
-    let result = Top {
-        duplicates: &duplicates,
-    }
-    .deserialize(&mut *de)
-    .and_then(|top| de.end().map(|()| top));
+    let scratch = Scratch {
+        duplicates: RefCell::new(Vec::new()),
+        names: RefCell::new(Vec::with_capacity(FEW_NAMES)),
+    };
+    let result = Top { scratch: &scratch }
+        .deserialize(&mut *de)
+        .and_then(|top| de.end().map(|()| top));
     match result {
         Ok((checked, json_type)) => Ok(Scanned {
             checked,
             json_type,
-            duplicates: duplicates.into_inner(),
+            duplicates: scratch.duplicates.into_inner(),
         }),
         Err(err) => Err(JsonError::new(bytes, &err)),
     }
 }
 
-/// Member names of one object, to find the second of a pair. Most objects in a token are
-/// small, where a list compared by length and first byte beats hashing; a large one (a 1 MiB
-/// token's) switches to a set.
-#[derive(Default)]
-struct Seen<'de> {
-    few: Vec<(u16, Cow<'de, str>)>,
+/// What the scan carries from object to object: the duplicates found so far, and the member
+/// names of the objects being read, innermost last. One list for every object (each truncates
+/// it back when done) instead of one per object: a token holds a dozen small objects, and a
+/// list each was a third of the scan's allocations.
+struct Scratch<'de> {
+    duplicates: RefCell<Vec<String>>,
+    names: RefCell<Vec<(u16, Cow<'de, str>)>>,
+}
+
+/// Past this many names an object's names move to a set (a 1 MiB token's large object); most
+/// objects in a token are small, where a list compared by length and first byte beats hashing.
+const FEW_NAMES: usize = 64;
+
+/// The names of one object, to find the second of a pair.
+struct Seen<'s, 'de> {
+    scratch: &'s Scratch<'de>,
+    /// Where this object's names start in `scratch.names`.
+    start: usize,
     many: HashSet<Cow<'de, str>>,
 }
 
-impl<'de> Seen<'de> {
-    const FEW: usize = 64;
+impl<'s, 'de> Seen<'s, 'de> {
+    fn new(scratch: &'s Scratch<'de>) -> Self {
+        Self {
+            scratch,
+            start: scratch.names.borrow().len(),
+            many: HashSet::new(),
+        }
+    }
 
     /// False when `name` was seen before in this object.
     fn first(&mut self, name: Cow<'de, str>) -> bool {
+        if !self.many.is_empty() {
+            return self.many.insert(name);
+        }
+        let mut names = self.scratch.names.borrow_mut();
         // Length and first byte rule out nearly every other name before the bytes are compared.
         let tag =
             (name.len() as u16) << 8 | u16::from(name.as_bytes().first().copied().unwrap_or(0));
-        if self.few.iter().any(|(t, n)| *t == tag && *n == name) {
+        let own = &names[self.start..];
+        if own.iter().any(|(t, n)| *t == tag && *n == name) {
             return false;
         }
-        if self.few.len() < Self::FEW {
-            self.few.push((tag, name));
+        if own.len() < FEW_NAMES {
+            names.push((tag, name));
             return true;
         }
+        self.many = names.drain(self.start..).map(|(_, n)| n).collect();
         self.many.insert(name)
+    }
+}
+
+impl Drop for Seen<'_, '_> {
+    fn drop(&mut self) {
+        self.scratch.names.borrow_mut().truncate(self.start);
     }
 }
 
@@ -139,13 +170,13 @@ impl<'de> Visitor<'de> for Name {
 }
 
 /// The document itself: an object's checked claims are kept, everything else skipped.
-struct Top<'a> {
-    duplicates: &'a RefCell<Vec<String>>,
+struct Top<'s, 'de> {
+    scratch: &'s Scratch<'de>,
 }
 
 type TopValue = (Option<CheckedClaims>, &'static str);
 
-impl<'de> DeserializeSeed<'de> for Top<'_> {
+impl<'de> DeserializeSeed<'de> for Top<'_, 'de> {
     type Value = TopValue;
 
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<TopValue, D::Error> {
@@ -153,7 +184,7 @@ impl<'de> DeserializeSeed<'de> for Top<'_> {
     }
 }
 
-impl<'de> Visitor<'de> for Top<'_> {
+impl<'de> Visitor<'de> for Top<'_, 'de> {
     type Value = TopValue;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -180,22 +211,25 @@ impl<'de> Visitor<'de> for Top<'_> {
     fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<TopValue, A::Error> {
         Skip {
             path: Path::Root,
-            duplicates: self.duplicates,
+            scratch: self.scratch,
         }
         .visit_seq(seq)?;
         Ok((None, json_type(&Value::Array(Vec::new()))))
     }
     fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<TopValue, A::Error> {
-        let duplicates = self.duplicates;
-        let mut checked = CheckedClaims::default();
-        members(map, &Path::Root, duplicates, |map, name, path| {
+        let scratch = self.scratch;
+        let mut checked = CheckedClaims::for_a_token();
+        members(map, &Path::Root, scratch, |map, name, path| {
             if let Some(checked_name) = checked_name(name) {
                 // Last one wins, as in the whole tree; `members` reports the duplicate.
-                let value = map.next_value_seed(ValueSeed { path, duplicates })?;
+                let value = map.next_value_seed(ValueSeed {
+                    path,
+                    duplicates: &scratch.duplicates,
+                })?;
                 checked.insert(checked_name, value);
                 Ok(())
             } else {
-                map.next_value_seed(Skip { path, duplicates })
+                map.next_value_seed(Skip { path, scratch })
             }
         })?;
         Ok((Some(checked), json_type(&Value::Object(Map::new()))))
@@ -203,12 +237,12 @@ impl<'de> Visitor<'de> for Top<'_> {
 }
 
 /// Any value, checked for duplicate names and otherwise dropped as it is read.
-struct Skip<'a> {
+struct Skip<'a, 'de> {
     path: Path<'a>,
-    duplicates: &'a RefCell<Vec<String>>,
+    scratch: &'a Scratch<'de>,
 }
 
-impl<'de> DeserializeSeed<'de> for Skip<'_> {
+impl<'de> DeserializeSeed<'de> for Skip<'_, 'de> {
     type Value = ();
 
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
@@ -216,7 +250,7 @@ impl<'de> DeserializeSeed<'de> for Skip<'_> {
     }
 }
 
-impl<'de> Visitor<'de> for Skip<'_> {
+impl<'de> Visitor<'de> for Skip<'_, 'de> {
     type Value = ();
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -245,7 +279,7 @@ impl<'de> Visitor<'de> for Skip<'_> {
         while seq
             .next_element_seed(Skip {
                 path: Path::Index(&self.path, index),
-                duplicates: self.duplicates,
+                scratch: self.scratch,
             })?
             .is_some()
         {
@@ -254,9 +288,9 @@ impl<'de> Visitor<'de> for Skip<'_> {
         Ok(())
     }
     fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<(), A::Error> {
-        let duplicates = self.duplicates;
-        members(map, &self.path, duplicates, |map, _, path| {
-            map.next_value_seed(Skip { path, duplicates })
+        let scratch = self.scratch;
+        members(map, &self.path, scratch, |map, _, path| {
+            map.next_value_seed(Skip { path, scratch })
         })
     }
 }
@@ -265,15 +299,15 @@ impl<'de> Visitor<'de> for Skip<'_> {
 fn members<'de, A: MapAccess<'de>>(
     mut map: A,
     parent: &Path<'_>,
-    duplicates: &RefCell<Vec<String>>,
+    scratch: &Scratch<'de>,
     mut value: impl FnMut(&mut A, &str, Path<'_>) -> Result<(), A::Error>,
 ) -> Result<(), A::Error> {
-    let mut seen = Seen::default();
+    let mut seen = Seen::new(scratch);
     while let Some(name) = map.next_key_seed(Name)? {
         let path = Path::Member(parent, &name);
         value(&mut map, &name, path)?;
         if !seen.first(name.clone()) {
-            duplicates.borrow_mut().push(path.to_string());
+            scratch.duplicates.borrow_mut().push(path.to_string());
         }
     }
     Ok(())
@@ -304,6 +338,11 @@ mod tests {
             r#"{"we\u0069rd":1,"weird":2,"plain":{"a b":1,"a b":2}}"#.into(),
             // A large object, where names are kept in a set after the first 64.
             format!("{{{many}\"k3\":0,\"k99\":1,\"last\":2}}"),
+            // Objects inside a large one, before and after its names move to the set: each
+            // object's names are its own, though all share one list while being read.
+            format!(
+                "{{\"o\":{{\"k1\":1,\"k1\":2}},{many}\"p\":{{\"k3\":1,\"q\":{{\"k3\":1}},\"k3\":2}},\"o\":0}}"
+            ),
         ] {
             let whole = json::parse(text.as_bytes()).unwrap();
             let scan = scan(text.as_bytes()).unwrap();

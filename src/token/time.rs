@@ -177,7 +177,15 @@ fn push_offset(text: &mut String, seconds: i32) {
 /// "in 4 min 3 s", "2 h ago", "now".
 #[must_use]
 pub fn relative(delta: i64) -> String {
-    let mut out = String::with_capacity(24);
+    with_relative("", delta)
+}
+
+/// `prefix` and a relative time in one string sized for both: "issued 2 h ago". The checklist
+/// writes several of these per token, and `format!` around `relative` costs two allocations.
+#[must_use]
+pub fn with_relative(prefix: &str, delta: i64) -> String {
+    let mut out = String::with_capacity(prefix.len() + 24);
+    out.push_str(prefix);
     match delta {
         0 => out.push_str("now"),
         d if d > 0 => {
@@ -195,8 +203,16 @@ pub fn relative(delta: i64) -> String {
 /// A duration with its two largest units: "4 min 3 s", "2 h 5 min", "3 d 4 h", "12 s".
 #[must_use]
 pub fn duration(seconds: u64) -> String {
-    let mut out = String::with_capacity(16);
+    with_duration("", seconds, "")
+}
+
+/// A duration between two words, in one string: "expires in 4 min 3 s", "expired 2 h ago".
+#[must_use]
+pub fn with_duration(prefix: &str, seconds: u64, suffix: &str) -> String {
+    let mut out = String::with_capacity(prefix.len() + 20 + suffix.len());
+    out.push_str(prefix);
     push_duration(&mut out, seconds);
+    out.push_str(suffix);
     out
 }
 

@@ -95,7 +95,7 @@ fn signature_chip(ui: &mut Ui, entry: &Entry, report: &Report) {
         SignatureStatus::Unsupported => ("signature not checkable", style::amber(ui)),
         SignatureStatus::Unverified => ("signature not verified", style::grey(ui)),
     };
-    style::chip(ui, words, color).on_hover_text(&report.signature.detail);
+    style::chip(ui, words, color).on_hover_text(report.signature.detail.as_ref());
 }
 
 /// The countdown, the exact instants, and the bar.
