@@ -70,7 +70,8 @@ fn rfc7515_a3_es256() {
     let Token::Jws(jws) = parse(&fixture("rfc7515-a3-es256.jwt")).unwrap() else {
         panic!()
     };
-    assert_eq!(jws.signature.len(), 64, "raw R||S for P-256");
+    assert_eq!(jws.signature().len(), 64, "raw R||S for P-256");
+    assert_eq!(jws.signature_len(), 64);
 }
 
 #[test]

@@ -241,12 +241,13 @@ pub fn verify(jws: &Jws, keys: &[Key], opts: VerifyOptions) -> Verification {
         return done(v, warnings);
     }
 
-    let signature_b64 = URL_SAFE_NO_PAD.encode(&jws.signature);
+    let signature = jws.signature();
+    let signature_b64 = URL_SAFE_NO_PAD.encode(&signature);
     let mut last_failure = String::new();
     for key in &usable {
         warnings.extend(key.notices.iter().cloned());
         warnings.extend(weak_key_warning(key, family));
-        match check_signature(jws, &signature_b64, key, family, primitive) {
+        match check_signature(jws, (&signature, &signature_b64), key, family, primitive) {
             Ok(()) => {
                 let embedded = key.origin.starts_with("embedded");
                 let mut v = verdict(
@@ -391,15 +392,15 @@ fn weak_key_warning(key: &Key, family: Family) -> Option<String> {
 
 fn check_signature(
     jws: &Jws,
-    signature_b64: &str,
+    (signature, signature_b64): (&[u8], &str),
     key: &Key,
     family: Family,
     primitive: Primitive,
 ) -> Result<(), String> {
     if let Family::Ec(curve) = family {
-        check_ecdsa_shape(&jws.signature, curve)?;
+        check_ecdsa_shape(signature, curve)?;
     }
-    let message = jws.signing_input.as_bytes();
+    let message = jws.signing_input().as_bytes();
     match (primitive, &key.material) {
         (Primitive::Es512, KeyMaterial::Ec { point, .. }) => {
             let public = aws_lc_rs::signature::UnparsedPublicKey::new(
@@ -407,7 +408,7 @@ fn check_signature(
                 point,
             );
             public
-                .verify(message, &jws.signature)
+                .verify(message, signature)
                 .map_err(|_| "ES512 verification failed".to_string())
         }
         (Primitive::Jwt(alg), material) => {

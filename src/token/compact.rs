@@ -71,11 +71,19 @@ pub(super) fn parse_jws(
     }
 
     let (sstart, _) = bounds[2];
-    let signature = match b64::decode(Segment::Signature, 3, sstart, text(2), true) {
-        Ok(decoded) => {
+    // A well-formed signature is only measured here; its bytes are decoded when a key checks
+    // them (`Jws::signature`). Anything else takes the decoder, which names what is wrong.
+    let signature_len = match b64::strict_len(text(2)) {
+        Some(len) => Ok(len),
+        None => b64::decode(Segment::Signature, 3, sstart, text(2), true).map(|decoded| {
             defects.extend(decoded.forgiven);
-            signature_defects(&header, text(2), sstart, decoded.bytes.len(), &mut defects);
-            decoded.bytes
+            decoded.bytes.len()
+        }),
+    };
+    let signature_len = match signature_len {
+        Ok(len) => {
+            signature_defects(&header, text(2), sstart, len, &mut defects);
+            len
         }
         Err(e) => {
             defects.push(Defect::new(
@@ -83,7 +91,7 @@ pub(super) fn parse_jws(
                 e.token_offset(),
                 DefectKind::Unreadable(e),
             ));
-            Vec::new()
+            0
         }
     };
 
@@ -108,8 +116,8 @@ pub(super) fn parse_jws(
     Ok(Jws {
         header,
         payload,
-        signature,
-        signing_input: token[..bounds[1].1].to_string(),
+        compact: token[..bounds[2].1].to_string(),
+        signature_len,
         segment_lengths: [
             bounds[0].1 - bounds[0].0,
             bounds[1].1 - bounds[1].0,

@@ -339,13 +339,13 @@ fn format_check(jws: &Jws) -> Check {
     if let Some(first) = jws.defects.first() {
         return defects_check(&jws.defects).hint(first.hint());
     }
-    if jws.is_unsecured() && !jws.signature.is_empty() {
+    if jws.is_unsecured() && jws.signature_len() > 0 {
         return Check::new(
             "format",
             Fail,
             format!(
                 "alg is none but the signature segment holds {}; an unsecured JWT has an empty signature (RFC 7519 §6.1)",
-                plural(jws.signature.len(), "byte", "bytes")
+                plural(jws.signature_len(), "byte", "bytes")
             ),
         )
         .hint("the token was altered or built wrongly; do not trust it");

@@ -159,9 +159,11 @@ pub enum Token {
 pub struct Jws {
     pub header: Map<String, Value>,
     pub payload: Payload,
-    pub signature: Vec<u8>,
-    /// The exact ASCII `header.payload` the signature covers.
-    pub signing_input: String,
+    /// The token as received (`header.payload.signature`): the signing input and the
+    /// signature are read from it when a key checks them, not on every inspect.
+    pub(super) compact: String,
+    /// The signature's length in bytes (0 when its segment cannot be decoded).
+    pub(super) signature_len: usize,
     /// Segment lengths in the token as received, for display.
     pub segment_lengths: [usize; 3],
     /// Member names that appear twice, as JSON paths prefixed by `header` or `payload`.
@@ -177,6 +179,29 @@ impl Jws {
     #[must_use]
     pub fn alg(&self) -> Option<&str> {
         self.header.get("alg").and_then(Value::as_str)
+    }
+
+    /// The exact ASCII `header.payload` the signature covers.
+    #[must_use]
+    pub fn signing_input(&self) -> &str {
+        self.compact
+            .rsplit_once('.')
+            .map_or("", |(signed, _)| signed)
+    }
+
+    /// The signature's bytes; empty when its segment cannot be decoded (a defect says why).
+    #[must_use]
+    pub fn signature(&self) -> Vec<u8> {
+        let (signed, text) = self.compact.rsplit_once('.').unwrap_or_default();
+        b64::decode(Segment::Signature, 3, signed.len() + 1, text, true)
+            .map(|decoded| decoded.bytes)
+            .unwrap_or_default()
+    }
+
+    /// The signature's length in bytes, without decoding it.
+    #[must_use]
+    pub fn signature_len(&self) -> usize {
+        self.signature_len
     }
 
     /// `alg: none` in any letter case: no signature at all (RFC 7519 §6).
@@ -235,13 +260,10 @@ impl fmt::Debug for Jws {
         f.debug_struct("Jws")
             .field("header", &self.header)
             .field("payload", &self.payload)
-            .field(
-                "signature",
-                &format_args!("<{} bytes>", self.signature.len()),
-            )
+            .field("signature", &format_args!("<{} bytes>", self.signature_len))
             .field(
                 "signing_input",
-                &format_args!("<{} bytes>", self.signing_input.len()),
+                &format_args!("<{} bytes>", self.signing_input().len()),
             )
             .field("duplicates", &self.duplicates)
             .field("nested", &self.nested)
@@ -442,8 +464,9 @@ mod tests {
         };
         assert_eq!(jws.alg(), Some("HS256"));
         assert_eq!(jws.claims().unwrap()["sub"], "a");
-        assert_eq!(jws.signature, b"sig");
-        assert_eq!(jws.signing_input, "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhIn0");
+        assert_eq!(jws.signature(), b"sig");
+        assert_eq!(jws.signature_len(), 3);
+        assert_eq!(jws.signing_input(), "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhIn0");
     }
 
     #[test]
