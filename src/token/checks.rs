@@ -4,6 +4,7 @@
 use serde_json::{Map, Value};
 
 use super::claim_set::Claims;
+use super::claim_set::member_str;
 use super::claims::{self, DATE_CLAIMS, TokenType};
 use super::compare::{difference, same_but_spelled};
 use super::options::Options;
@@ -380,7 +381,7 @@ pub(super) fn typ_check<C: Claims>(
     claims: Option<&C>,
     (token_type, reason): (TokenType, &'static str),
 ) -> Check {
-    let typ = header.get("typ").and_then(Value::as_str);
+    let typ = member_str(header, "typ");
     match (token_type, typ) {
         (TokenType::AccessToken, Some(t)) if t.to_ascii_lowercase().ends_with("at+jwt") => {
             let missing: Vec<&str> = AT_JWT_CLAIMS

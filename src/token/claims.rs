@@ -4,6 +4,7 @@
 use serde_json::{Map, Value};
 
 use super::claim_set::Claims;
+use super::claim_set::member_str;
 use super::time::{DateClaim, HumanTime};
 use super::vendor;
 
@@ -161,10 +162,7 @@ impl TokenType {
         claims: Option<&C>,
         label: Option<&str>,
     ) -> (Self, &'static str) {
-        let typ = header
-            .get("typ")
-            .and_then(Value::as_str)
-            .map(|t| t.to_ascii_lowercase());
+        let typ = member_str(header, "typ").map(|t| t.to_ascii_lowercase());
         let typ = typ
             .as_deref()
             .map(|t| t.strip_prefix("application/").unwrap_or(t));

@@ -5,6 +5,7 @@
 use serde_json::{Map, Value};
 
 use super::b64;
+use super::claim_set::member_str;
 use super::defect::{Defect, DefectKind, check_signature_length};
 use super::json::{self, JsonError, ParsedJson};
 use super::lazy::LazyJson;
@@ -95,7 +96,7 @@ pub(super) fn parse_jws(
         }
     };
 
-    let nested = match (&payload, header.get("cty").and_then(Value::as_str)) {
+    let nested = match (&payload, member_str(&header, "cty")) {
         (Payload::Text(inner), Some(cty))
             if cty.eq_ignore_ascii_case("JWT") && depth < MAX_NESTING =>
         {
@@ -205,7 +206,7 @@ fn header_defect(text: &str, start: usize, error: ParseError) -> Defect {
 /// A payload that does not parse as JSON is damage, not text, when the header says it is a
 /// JWT or its first byte says JSON.
 fn should_be_json(header: &Map<String, Value>, payload: &Payload) -> bool {
-    let typ_says_jwt = header.get("typ").and_then(Value::as_str).is_some_and(|t| {
+    let typ_says_jwt = member_str(header, "typ").is_some_and(|t| {
         let t = t.to_ascii_lowercase();
         t == "jwt" || t.ends_with("+jwt") || t == "application/jwt"
     });
@@ -214,10 +215,7 @@ fn should_be_json(header: &Map<String, Value>, payload: &Payload) -> bool {
         Payload::Binary(b) => matches!(b.trim_ascii_start().first(), Some(b'{' | b'[')),
         _ => false,
     };
-    let nested = header
-        .get("cty")
-        .and_then(Value::as_str)
-        .is_some_and(|c| c.eq_ignore_ascii_case("JWT"));
+    let nested = member_str(header, "cty").is_some_and(|c| c.eq_ignore_ascii_case("JWT"));
     !nested && (typ_says_jwt || starts_like_json)
 }
 
@@ -228,7 +226,7 @@ fn signature_defects(
     len: usize,
     defects: &mut Vec<Defect>,
 ) {
-    let Some(alg) = header.get("alg").and_then(Value::as_str) else {
+    let Some(alg) = member_str(header, "alg") else {
         return;
     };
     if alg.eq_ignore_ascii_case("none") {

@@ -4,7 +4,7 @@
 use serde_json::{Map, Value};
 
 use super::checks::{CLAIM_CHECKS, claim_checks, typ_check, unreadable_claim_checks};
-use super::claim_set::CheckedClaims;
+use super::claim_set::{CheckedClaims, member, member_str};
 use super::claims::{TokenType, explain_alg};
 use super::defect::Defect;
 use super::lazy::{ClaimRows, LazyJson};
@@ -88,7 +88,7 @@ fn diagnose_jws(
         checks.extend([alg_check(&jws, verdict), crit_check(&jws.header)]);
     }
     let mut sig_check = signature_check(&signature, verdict);
-    if jws.header.contains_key("nonce") && signature.status == SignatureStatus::Invalid {
+    if member(&jws.header, "nonce").is_some() && signature.status == SignatureStatus::Invalid {
         sig_check = sig_check.hint(
             "a nonce in the header marks a Microsoft Graph token: Graph signs a hash of the nonce, so no other verifier can check it; it is meant for Graph alone",
         );
@@ -183,8 +183,8 @@ fn diagnose_jws(
 }
 
 fn diagnose_jwe(jwe: &Jwe, input: InputInfo, opts: &Options) -> Report {
-    let alg = jwe.header.get("alg").and_then(Value::as_str);
-    let enc = jwe.header.get("enc").and_then(Value::as_str);
+    let alg = member_str(&jwe.header, "alg");
+    let enc = member_str(&jwe.header, "enc");
     let format = Check::new(
         "format",
         Pass,
@@ -206,11 +206,7 @@ fn diagnose_jwe(jwe: &Jwe, input: InputInfo, opts: &Options) -> Report {
         )
         .hint("the token is malformed; ask its issuer"),
     };
-    let nested = jwe
-        .header
-        .get("cty")
-        .and_then(Value::as_str)
-        .is_some_and(|c| c.eq_ignore_ascii_case("JWT"));
+    let nested = member_str(&jwe.header, "cty").is_some_and(|c| c.eq_ignore_ascii_case("JWT"));
     let format = match jwe.defects.first() {
         Some(first) => defects_check(&jwe.defects).hint(first.hint()),
         None => format,
@@ -233,9 +229,7 @@ fn diagnose_jwe(jwe: &Jwe, input: InputInfo, opts: &Options) -> Report {
         Info,
         format!(
             "encrypted token (JWE){}",
-            jwe.header
-                .get("typ")
-                .and_then(Value::as_str)
+            member_str(&jwe.header, "typ")
                 .map(|t| format!(", typ {t}"))
                 .unwrap_or_default()
         ),
@@ -252,11 +246,7 @@ fn diagnose_jwe(jwe: &Jwe, input: InputInfo, opts: &Options) -> Report {
         signature: SignatureReport {
             status: SignatureStatus::Unsupported,
             alg: alg.map(str::to_string),
-            kid: jwe
-                .header
-                .get("kid")
-                .and_then(Value::as_str)
-                .map(str::to_string),
+            kid: member_str(&jwe.header, "kid").map(str::to_string),
             detail: "encrypted token: decryption is not supported".into(),
             key: None,
         },
@@ -442,7 +432,7 @@ fn duplicates_check(duplicates: &[String]) -> Option<Check> {
 }
 
 fn alg_check(jws: &Jws, verdict: Option<&SignatureVerdict>) -> Check {
-    let Some(alg_value) = jws.header.get("alg") else {
+    let Some(alg_value) = member(&jws.header, "alg") else {
         return Check::new("alg", Fail, "the header has no alg")
             .hint("every JWS names its algorithm (RFC 7515 §4.1.1); the token is malformed");
     };
@@ -479,7 +469,7 @@ fn alg_check(jws: &Jws, verdict: Option<&SignatureVerdict>) -> Check {
 }
 
 fn crit_check(header: &Map<String, Value>) -> Check {
-    let Some(crit) = header.get("crit") else {
+    let Some(crit) = member(header, "crit") else {
         return Check::new("crit", Pass, "no critical extensions");
     };
     let fail = |msg: String| {
@@ -508,7 +498,7 @@ fn crit_check(header: &Map<String, Value>) -> Check {
                 "crit lists \"{name}\", a registered parameter it must not list"
             ));
         }
-        if !header.contains_key(name) {
+        if member(header, name).is_none() {
             return fail(format!(
                 "crit lists \"{name}\" but the header has no such parameter"
             ));
@@ -523,11 +513,7 @@ fn crit_check(header: &Map<String, Value>) -> Check {
 
 fn signature_report(jws: &Jws, verdict: Option<&SignatureVerdict>) -> SignatureReport {
     let alg = jws.alg().map(str::to_string);
-    let kid = jws
-        .header
-        .get("kid")
-        .and_then(Value::as_str)
-        .map(str::to_string);
+    let kid = member_str(&jws.header, "kid").map(str::to_string);
     let (status, detail, key) = if jws.is_unsecured() {
         (
             SignatureStatus::NotSigned,

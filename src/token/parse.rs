@@ -7,6 +7,7 @@ use std::fmt;
 use serde_json::{Map, Value};
 
 use super::claim_set::CheckedClaims;
+use super::claim_set::member_str;
 use super::defect::Defect;
 use super::lazy::LazyJson;
 use super::text::{describe_char, human_size, plural};
@@ -178,7 +179,7 @@ impl Jws {
     /// The header's `alg` when it is a string.
     #[must_use]
     pub fn alg(&self) -> Option<&str> {
-        self.header.get("alg").and_then(Value::as_str)
+        member_str(&self.header, "alg")
     }
 
     /// The exact ASCII `header.payload` the signature covers.
@@ -219,7 +220,7 @@ impl Jws {
         }
     }
 
-    /// The claims the checks and the lifetime read (`scan::checked_name`), when the payload
+    /// The claims the checks and the lifetime read (`scan::CHECKED_NAMES`), when the payload
     /// is a JSON object; cheaper than `claims` when the tree has not been built.
     #[must_use]
     pub fn checked_claims(&self) -> Option<&CheckedClaims> {

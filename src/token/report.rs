@@ -11,7 +11,7 @@ use super::claims::TokenType;
 use super::lazy::{ClaimRows, LazyJson};
 use super::lifetime::Lifetime;
 use super::parse::Charset;
-use super::scan::checked_name;
+use super::scan::checked_index;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -234,7 +234,7 @@ impl Report {
     /// The payload's string member `name`.
     #[must_use]
     pub fn claim_str(&self, name: &str) -> Option<&str> {
-        let value = match checked_name(name) {
+        let value = match checked_index(name) {
             Some(_) => self.checked.get(name),
             None => self.payload.get(name),
         };
