@@ -216,13 +216,13 @@ fn normalize_at(input: &str, depth: usize) -> Result<Normalized, ParseError> {
 }
 
 /// Only base64url characters and dots: no quotes, prefix, whitespace, URL or JSON around it.
-/// A block at a time, without branches, which the compiler vectorises.
+/// Without branches or an early exit, which the compiler turns into 16 bytes a step: faster
+/// over a token than stopping at the first other byte (a paste that is not a bare token is
+/// read whole once more, at a fraction of what the steps below cost it).
 fn is_bare_compact(text: &str) -> bool {
     !text.is_empty()
-        && text.as_bytes().chunks(64).all(|block| {
-            block.iter().fold(true, |ok, &b| {
-                ok & (b.is_ascii_alphanumeric() | (b == b'-') | (b == b'_') | (b == b'.'))
-            })
+        && text.as_bytes().iter().fold(true, |ok, &b| {
+            ok & (b.is_ascii_alphanumeric() | (b == b'-') | (b == b'_') | (b == b'.'))
         })
 }
 

@@ -362,10 +362,11 @@ pub(super) fn parse_nested(token: &str, depth: usize) -> Result<Token, ParseErro
             what: "this is HTML or XML (a page the server sent?)",
         });
     }
-    // One linear pass (a memchr per dot); stop counting as soon as the shape is impossible.
+    // One linear pass (a vectorised memchr per dot); stop counting as soon as the shape is
+    // impossible.
     let mut dots = [0usize; 4];
     let mut count = 0;
-    for (i, _) in token.match_indices('.') {
+    for i in memchr::memchr_iter(b'.', token.as_bytes()) {
         if count == dots.len() {
             if let Some(e) = whitespace() {
                 return Err(e);
