@@ -28,6 +28,8 @@ pub struct App {
     pub(super) state: AppState,
     worker: Option<Worker>,
     clock: Clock,
+    /// Commands given before the first frame is on screen, sent once it is (see `logic`).
+    held: Option<Vec<crate::worker::Command>>,
 }
 
 /// Where pasted text comes from, in the status line's words.
@@ -64,6 +66,7 @@ impl App {
             state: AppState::default(),
             worker: None,
             clock,
+            held: Some(Vec::new()),
         };
         match worker {
             Ok(w) => app.worker = Some(w),
@@ -116,6 +119,10 @@ impl App {
     }
 
     pub(super) fn send(&mut self, command: crate::worker::Command) {
+        if let Some(held) = &mut self.held {
+            held.push(command);
+            return;
+        }
         match &self.worker {
             Some(w) => w.send(command),
             None => self.notify(
@@ -416,6 +423,16 @@ impl eframe::App for App {
     }
 
     fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
+        // The window appears after its first frame is drawn. The work asked for at start (the
+        // samples' RSA key, files named on the command line, the profiles) waits until then:
+        // on two cores the worker took the CPU that frame needed, and the window showed later.
+        if ctx.cumulative_frame_nr() == 0 {
+            ctx.request_repaint();
+        } else if let Some(held) = self.held.take() {
+            for command in held {
+                self.send(command);
+            }
+        }
         let events = self.worker.as_ref().map(Worker::drain).unwrap_or_default();
         for event in events {
             self.handle_event(event);
