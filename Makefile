@@ -1,7 +1,7 @@
 # tokenscope: `make run` builds and opens the window, `make test` runs every check CI runs.
 # Both install what they need first (system packages via scripts/install-deps, then cargo).
 
-.PHONY: run test deps deps-build bench install measure-idle measure-cli measure-ops measure-inspect
+.PHONY: run test deps deps-build deps-measure bench install measure-idle measure-cli measure-ops measure-inspect
 
 run: deps-build
 	cargo run --release --bin tokenscope-window
@@ -17,21 +17,24 @@ deps:
 deps-build:
 	scripts/install-deps build
 
+# The measurements need the test tools (Xvfb, xdotool, the test server) plus valgrind and curl.
+deps-measure:
+	scripts/install-deps measure
+
 bench: deps-build
 	cargo bench --bench inspect
 
 install: deps-build
 	cargo install --path .
 
-measure-idle: deps
+measure-idle: deps-measure
 	scripts/measure-idle
 
 measure-cli: deps-build
 	scripts/measure-cli
 
-measure-inspect:
-	scripts/install-deps measure
+measure-inspect: deps-measure
 	scripts/measure-inspect
 
-measure-ops: deps
+measure-ops: deps-measure
 	scripts/measure-ops

@@ -3,8 +3,7 @@
 
 use serde_json::{Map, Value};
 
-use super::claim_set::Claims;
-use super::claim_set::member_str;
+use super::claim_set::{Claims, member_str};
 use super::claims::{self, DATE_CLAIMS, TokenType};
 use super::compare::{difference, same_but_spelled};
 use super::options::Options;

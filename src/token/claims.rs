@@ -3,8 +3,7 @@
 
 use serde_json::{Map, Value};
 
-use super::claim_set::Claims;
-use super::claim_set::member_str;
+use super::claim_set::{Claims, member_str};
 use super::time::{DateClaim, HumanTime};
 use super::vendor;
 

@@ -6,8 +6,7 @@ use std::fmt;
 
 use serde_json::{Map, Value};
 
-use super::claim_set::CheckedClaims;
-use super::claim_set::member_str;
+use super::claim_set::{CheckedClaims, member_str};
 use super::defect::Defect;
 use super::lazy::LazyJson;
 use super::text::{describe_char, human_size, plural};
