@@ -175,12 +175,13 @@ mod tests {
     use crate::token::{Options, inspect};
     use serde_json::json;
 
+    /// {"alg":"HS256"} . {"sub":"a","exp":1900000000,"name":"Jane"} . "sig"
+    const TOKEN: &str =
+        "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhIiwiZXhwIjoxOTAwMDAwMDAwLCJuYW1lIjoiSmFuZSJ9.c2ln";
+
     #[test]
     fn a_report_reads_and_prints_as_if_built_at_once() {
-        // {"alg":"HS256"} . {"sub":"a","exp":1900000000,"name":"Jane"} . "sig"
-        let token =
-            "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhIiwiZXhwIjoxOTAwMDAwMDAwLCJuYW1lIjoiSmFuZSJ9.c2ln";
-        let found = inspect(token, &Options::at(1_899_998_000)).unwrap();
+        let found = inspect(TOKEN, &Options::at(1_899_998_000)).unwrap();
         let report = found[0].result.as_ref().unwrap();
         let expected = json!({"sub": "a", "exp": 1_900_000_000, "name": "Jane"});
         assert_eq!(report.payload, expected);
@@ -196,10 +197,7 @@ mod tests {
 
     #[test]
     fn the_issuer_and_subject_are_read_without_building_the_tree() {
-        // {"alg":"HS256"} . {"sub":"a","exp":1900000000,"name":"Jane"} . "sig"
-        let token =
-            "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhIiwiZXhwIjoxOTAwMDAwMDAwLCJuYW1lIjoiSmFuZSJ9.c2ln";
-        let found = inspect(token, &Options::at(1_899_998_000)).unwrap();
+        let found = inspect(TOKEN, &Options::at(1_899_998_000)).unwrap();
         let report = found[0].result.as_ref().unwrap();
         assert_eq!(report.claim_str("sub"), Some("a"));
         assert_eq!(report.claim_str("iss"), None);
