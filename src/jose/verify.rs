@@ -247,7 +247,7 @@ pub fn verify(jws: &Jws, keys: &[Key], opts: VerifyOptions) -> Verification {
     for key in &usable {
         warnings.extend(key.notices.iter().cloned());
         warnings.extend(weak_key_warning(key, family));
-        match check_signature(jws, (&signature, &signature_b64), key, family, primitive) {
+        match check_signature(jws, &signature, &signature_b64, key, family, primitive) {
             Ok(()) => {
                 let embedded = key.origin.starts_with("embedded");
                 let mut v = verdict(
@@ -392,7 +392,8 @@ fn weak_key_warning(key: &Key, family: Family) -> Option<String> {
 
 fn check_signature(
     jws: &Jws,
-    (signature, signature_b64): (&[u8], &str),
+    signature: &[u8],
+    signature_b64: &str,
     key: &Key,
     family: Family,
     primitive: Primitive,

@@ -144,18 +144,27 @@ fn diagnose_jws(
     };
     checks.extend(nested.as_deref().and_then(nested_check));
 
-    let mut checked = CheckedClaims::default();
-    let (payload, payload_format) = match jws.payload {
-        Payload::Json(json) => {
-            checked = json.checked.unwrap_or_default();
-            (json.document, PayloadFormat::Json)
-        }
-        Payload::Text(t) => (LazyJson::ready(Value::String(t)), PayloadFormat::Text),
+    let (payload, payload_format, checked) = match jws.payload {
+        Payload::Json(json) => (
+            json.document,
+            PayloadFormat::Json,
+            json.checked.unwrap_or_default(),
+        ),
+        Payload::Text(t) => (
+            LazyJson::ready(Value::String(t)),
+            PayloadFormat::Text,
+            CheckedClaims::default(),
+        ),
         Payload::Binary(b) => (
             LazyJson::ready(Value::String(hex(&b))),
             PayloadFormat::Binary,
+            CheckedClaims::default(),
         ),
-        Payload::Unreadable => (LazyJson::ready(Value::Null), PayloadFormat::None),
+        Payload::Unreadable => (
+            LazyJson::ready(Value::Null),
+            PayloadFormat::None,
+            CheckedClaims::default(),
+        ),
     };
     let claims = ClaimRows::new(payload.clone(), opts.now, token_type);
     Report {
