@@ -1,7 +1,7 @@
 # tokenscope: `make run` builds and opens the window, `make test` runs every check CI runs.
 # Both install what they need first (system packages via scripts/install-deps, then cargo).
 
-.PHONY: run test deps deps-build deps-measure bench install measure-idle measure-cli measure-ops measure-inspect
+.PHONY: run test deps deps-build deps-measure bench install measure-idle measure-cli measure-ops measure-inspect order-window
 
 run: deps-build
 	cargo run --release --bin tokenscope-window
@@ -38,3 +38,7 @@ measure-inspect: deps-measure
 
 measure-ops: deps-measure
 	scripts/measure-ops
+
+# Rewrites linker/tokenscope-window.order (the window's start-up functions, placed together).
+order-window: deps-measure
+	scripts/order-window
