@@ -25,7 +25,7 @@ bench: deps-build
 	cargo bench --bench inspect
 
 install: deps-build
-	cargo install --path .
+	cargo install --locked --path .
 
 measure-idle: deps-measure
 	scripts/measure-idle
