@@ -18,7 +18,7 @@
 //! are placed together, in the order of `linker/tokenscope-window.order` (lld's
 //! `--symbol-ordering-file`; the list is written by `scripts/order-window`). A fault maps the
 //! whole cached block of the file around the byte it needs, so code run at start-up scattered
-//! over 18 MB kept 10–14 MB of it resident; placed together it is about 3 MB. A stale list only
+//! over 18 MB kept 10–14 MB of it resident; placed together, 4.2 MB. A stale list only
 //! orders less: names it has that the build lacks are skipped. The release profile keeps
 //! symbols (`strip = false`) and this script strips the programs at link time instead, so
 //! that the build `scripts/order-window` profiles, with `TOKENSCOPE_KEEP_SYMBOLS=1`, compiles
