@@ -26,6 +26,8 @@ pub struct Key {
     pub origin: String,
     /// Things the user should know (a private key was given, private JWK members …).
     pub notices: Vec<String>,
+    /// Taken from the token's own header (`jwk`, `x5c`): a match proves nothing about the issuer.
+    pub embedded: bool,
 }
 
 impl Key {
@@ -38,6 +40,7 @@ impl Key {
             key_ops: None,
             origin: origin.into(),
             notices: Vec::new(),
+            embedded: false,
         }
     }
 

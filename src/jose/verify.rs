@@ -249,7 +249,7 @@ pub fn verify(jws: &Jws, keys: &[Key], opts: VerifyOptions) -> Verification {
         warnings.extend(weak_key_warning(key, family));
         match check_signature(jws, &signature, &signature_b64, key, family, primitive) {
             Ok(()) => {
-                let embedded = key.origin.starts_with("embedded");
+                let embedded = key.embedded;
                 let mut v = verdict(
                     SignatureStatus::Valid,
                     if embedded {
@@ -462,12 +462,14 @@ fn embedded_key(jws: &Jws) -> Option<Key> {
     if let Some(jwk) = jws.header.get("jwk") {
         let mut key = keys::from_jwk(jwk, "embedded jwk header").ok()?;
         key.kid = None;
+        key.embedded = true;
         return Some(key);
     }
     let cert = jws.header.get("x5c")?.as_array()?.first()?.as_str()?;
     let pem = format!("-----BEGIN CERTIFICATE-----\n{cert}\n-----END CERTIFICATE-----");
     let mut key = keys::from_pem(&pem).ok()?;
     key.origin = "embedded x5c certificate".into();
+    key.embedded = true;
     Some(key)
 }
 
