@@ -26,10 +26,20 @@ use super::{Clock, LaunchOptions};
 pub struct App {
     pub(super) settings: Settings,
     pub(super) state: AppState,
-    worker: Option<Worker>,
+    background: Background,
     clock: Clock,
-    /// Commands given before the first frame is on screen, sent once it is (see `logic`).
-    held: Option<Vec<crate::worker::Command>>,
+}
+
+/// The worker thread, which starts once the first frame is on screen (see `logic`).
+enum Background {
+    /// Not started: what it will start with, and the commands given meanwhile.
+    Waiting {
+        setup: ServerSetup,
+        held: Vec<crate::worker::Command>,
+    },
+    Running(Worker),
+    /// It could not start; the user was told.
+    Unavailable,
 }
 
 /// Where pasted text comes from, in the status line's words.
@@ -59,19 +69,15 @@ impl App {
             .unwrap_or_default();
         style::install(&cc.egui_ctx);
         cc.egui_ctx.set_theme(settings.theme.preference());
-        let ctx = cc.egui_ctx.clone();
-        let worker = Worker::spawn_with(Box::new(move || ctx.request_repaint()), setup);
         let mut app = Self {
             settings,
             state: AppState::default(),
-            worker: None,
+            background: Background::Waiting {
+                setup,
+                held: Vec::new(),
+            },
             clock,
-            held: Some(Vec::new()),
         };
-        match worker {
-            Ok(w) => app.worker = Some(w),
-            Err(e) => app.notify(Level::Error, format!("Background work is unavailable (cannot start a thread: {e}); verification will not run")),
-        }
         app.load_profiles();
         if launch.open_sample {
             app.apply(&cc.egui_ctx, Intent::LoadSamples);
@@ -119,15 +125,36 @@ impl App {
     }
 
     pub(super) fn send(&mut self, command: crate::worker::Command) {
-        if let Some(held) = &mut self.held {
-            held.push(command);
-            return;
-        }
-        match &self.worker {
-            Some(w) => w.send(command),
-            None => self.notify(
+        match &mut self.background {
+            Background::Waiting { held, .. } => held.push(command),
+            Background::Running(worker) => worker.send(command),
+            Background::Unavailable => self.notify(
                 Level::Error,
                 "Background work is unavailable; nothing was started",
+            ),
+        }
+    }
+
+    /// Starts the worker and gives it the commands held until now.
+    fn start_background(&mut self, ctx: &egui::Context) {
+        let (setup, held) = match std::mem::replace(&mut self.background, Background::Unavailable) {
+            Background::Waiting { setup, held } => (setup, held),
+            started => {
+                self.background = started;
+                return;
+            }
+        };
+        let waker_ctx = ctx.clone();
+        match Worker::spawn_with(Box::new(move || waker_ctx.request_repaint()), setup) {
+            Ok(worker) => {
+                for command in held {
+                    worker.send(command);
+                }
+                self.background = Background::Running(worker);
+            }
+            Err(e) => self.notify(
+                Level::Error,
+                format!("Background work is unavailable (cannot start a thread: {e}); verification will not run"),
             ),
         }
     }
@@ -423,17 +450,19 @@ impl eframe::App for App {
     }
 
     fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
-        // The window appears after its first frame is drawn. The work asked for at start (the
-        // samples' RSA key, files named on the command line, the profiles) waits until then:
-        // on two cores the worker took the CPU that frame needed, and the window showed later.
+        // The window appears after its first frame is drawn. The worker, and the work asked
+        // for at start (the samples' RSA key, files named on the command line, the profiles),
+        // wait until then: on two cores the worker's start (its runtime, the keychain's D-Bus
+        // session, the RSA key) took the CPU that frame needed, and the window showed later.
         if ctx.cumulative_frame_nr() == 0 {
             ctx.request_repaint();
-        } else if let Some(held) = self.held.take() {
-            for command in held {
-                self.send(command);
-            }
+        } else {
+            self.start_background(ctx);
         }
-        let events = self.worker.as_ref().map(Worker::drain).unwrap_or_default();
+        let events = match &self.background {
+            Background::Running(worker) => worker.drain(),
+            Background::Waiting { .. } | Background::Unavailable => Vec::new(),
+        };
         for event in events {
             self.handle_event(event);
         }
