@@ -42,9 +42,6 @@ enum Background {
     Unavailable,
 }
 
-/// Where pasted text comes from, in the status line's words.
-const CLIPBOARD: &str = "the clipboard";
-
 /// The font atlas's width (see `raw_input_hook`).
 const FONT_ATLAS_SIDE: usize = 2048;
 
@@ -292,9 +289,8 @@ impl App {
             if !typing {
                 for event in &i.events {
                     match event {
-                        egui::Event::Paste(text) => out.push(Intent::AddText {
+                        egui::Event::Paste(text) => out.push(Intent::Pasted {
                             text: text.as_str().into(),
-                            origin: CLIPBOARD.into(),
                         }),
                         egui::Event::Text(t) if t == "?" => out.push(Intent::Help(None)),
                         _ => {}
@@ -468,9 +464,7 @@ impl eframe::App for App {
         }
         let intents = self.global_input(ctx);
         if let Some(asked) = self.state.paste_asked_in_frame {
-            let pasted = intents
-                .iter()
-                .any(|i| matches!(i, Intent::AddText { origin, .. } if origin == CLIPBOARD));
+            let pasted = intents.iter().any(|i| matches!(i, Intent::Pasted { .. }));
             // The platform answers a paste request with a paste event in the next frame, or
             // not at all when the clipboard holds no text.
             if ctx.cumulative_frame_nr() > asked {

@@ -19,10 +19,9 @@ use crate::ui::state::settings::{Tab, ThemeChoice};
 #[must_use]
 #[derive(Debug, Clone, PartialEq)]
 pub enum Intent {
-    /// Pasted or dropped text: one token, or several from a token response.
-    AddText {
+    /// Text pasted from the clipboard: one token, or several from a token response.
+    Pasted {
         text: Sensitive,
-        origin: String,
     },
     /// The Paste button: ask the platform for the clipboard (it arrives as a paste event).
     RequestPaste,
@@ -76,9 +75,9 @@ impl App {
     pub(in crate::ui) fn apply(&mut self, ctx: &egui::Context, intent: Intent) {
         let now = self.now();
         match intent {
-            Intent::AddText { text, origin } => {
+            Intent::Pasted { text } => {
                 let selected = self.state.selected;
-                self.add_text(&text, &origin, selected);
+                self.add_text(&text, "the clipboard", selected);
             }
             Intent::RequestPaste => {
                 ctx.send_viewport_cmd(egui::ViewportCommand::RequestPaste);
