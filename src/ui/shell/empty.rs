@@ -31,7 +31,9 @@ pub fn first_run(ui: &mut Ui, loading: bool) -> Vec<Intent> {
             "A bare JWT, an Authorization header, a redirect URL or a whole token response all work: tokenscope strips the extras and says what it removed.",
             "Everything stays on this machine. Only a JWKS URL or issuer you give for verification, and a server profile's buttons, go to the network, when you press them.",
         ] {
-            ui.add(egui::Label::new(RichText::new(line).size(15.0).color(style::grey(ui))).wrap());
+            // At the body size, as everywhere else: the window's first frame rasterises each
+            // size's glyphs afresh, and a size of their own cost these lines ~70 more.
+            ui.add(egui::Label::new(RichText::new(line).color(style::grey(ui))).wrap());
             ui.add_space(4.0);
         }
         ui.add_space(14.0);
