@@ -1,7 +1,7 @@
 # tokenscope: `make run` builds and opens the window, `make test` runs every check CI runs.
 # Both install what they need first (system packages via scripts/install-deps, then cargo).
 
-.PHONY: run test deps deps-build deps-measure bench install measure-idle measure-cli measure-ops measure-inspect order-window
+.PHONY: run test deps deps-build deps-measure bench install measure-idle measure-first-frame measure-cli measure-ops measure-inspect order-window
 
 run: deps-build
 	cargo run --release --bin tokenscope-window
@@ -29,6 +29,10 @@ install: deps-build
 
 measure-idle: deps-measure
 	scripts/measure-idle
+
+# Needs perf and root (uprobes).
+measure-first-frame: deps-measure
+	scripts/measure-first-frame
 
 measure-cli: deps-build
 	scripts/measure-cli
