@@ -8,8 +8,9 @@
 use egui::{Key, KeyboardShortcut, Modifiers};
 
 use crate::token::diff::diff;
-use crate::worker::{Event, ServerSetup, Worker};
+use crate::worker::{Event, ServerSetup};
 
+use super::background::Background;
 use super::flows::compare::{self, Compare};
 use super::inspect::hints::KeyPanel;
 use super::inspect::{checklist, claims, expect, header, raw, tree, verify};
@@ -28,18 +29,6 @@ pub struct App {
     pub(super) state: AppState,
     background: Background,
     clock: Clock,
-}
-
-/// The worker thread, which starts once the first frame is on screen (see `logic`).
-enum Background {
-    /// Not started: what it will start with, and the commands given meanwhile.
-    Waiting {
-        setup: ServerSetup,
-        held: Vec<crate::worker::Command>,
-    },
-    Running(Worker),
-    /// It could not start; the user was told.
-    Unavailable,
 }
 
 /// The font atlas's width (see `raw_input_hook`).
@@ -69,10 +58,7 @@ impl App {
         let mut app = Self {
             settings,
             state: AppState::default(),
-            background: Background::Waiting {
-                setup,
-                held: Vec::new(),
-            },
+            background: Background::new(setup),
             clock,
         };
         app.load_profiles();
@@ -122,37 +108,11 @@ impl App {
     }
 
     pub(super) fn send(&mut self, command: crate::worker::Command) {
-        match &mut self.background {
-            Background::Waiting { held, .. } => held.push(command),
-            Background::Running(worker) => worker.send(command),
-            Background::Unavailable => self.notify(
+        if self.background.send(command).is_err() {
+            self.notify(
                 Level::Error,
                 "Background work is unavailable; nothing was started",
-            ),
-        }
-    }
-
-    /// Starts the worker and gives it the commands held until now.
-    fn start_background(&mut self, ctx: &egui::Context) {
-        let (setup, held) = match std::mem::replace(&mut self.background, Background::Unavailable) {
-            Background::Waiting { setup, held } => (setup, held),
-            started => {
-                self.background = started;
-                return;
-            }
-        };
-        let waker_ctx = ctx.clone();
-        match Worker::spawn_with(Box::new(move || waker_ctx.request_repaint()), setup) {
-            Ok(worker) => {
-                for command in held {
-                    worker.send(command);
-                }
-                self.background = Background::Running(worker);
-            }
-            Err(e) => self.notify(
-                Level::Error,
-                format!("Background work is unavailable (cannot start a thread: {e}); verification will not run"),
-            ),
+            );
         }
     }
 
@@ -446,19 +406,17 @@ impl eframe::App for App {
     }
 
     fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
-        // The window appears after its first frame is drawn. The worker, and the work asked
-        // for at start (the samples' RSA key, files named on the command line, the profiles),
-        // wait until then: on two cores the worker's start (its runtime, the keychain's D-Bus
-        // session, the RSA key) took the CPU that frame needed, and the window showed later.
+        // The window appears after its first frame is drawn; the worker starts after it (see
+        // `background`).
         if ctx.cumulative_frame_nr() == 0 {
             ctx.request_repaint();
-        } else {
-            self.start_background(ctx);
+        } else if let Err(e) = self.background.start(ctx) {
+            self.notify(
+                Level::Error,
+                format!("Background work is unavailable (cannot start a thread: {e}); verification will not run"),
+            );
         }
-        let events = match &self.background {
-            Background::Running(worker) => worker.drain(),
-            Background::Waiting { .. } | Background::Unavailable => Vec::new(),
-        };
+        let events = self.background.drain();
         for event in events {
             self.handle_event(event);
         }

@@ -9,6 +9,7 @@
 //! and forms), `shell/` (toolbar, status line, workspace, help), `widgets/` (shared look).
 
 mod app;
+mod background;
 mod flows;
 mod icon;
 mod inspect;
