@@ -1,4 +1,4 @@
-# Sourced by scripts/test, scripts/measure-idle and scripts/order-window.
+# Sourced by scripts/test, scripts/measure-idle, scripts/measure-first-frame and scripts/order-window.
 
 # start_xvfb DIR: starts a private X server and sets $xvfb_pid and $xvfb_display (":N").
 # Xvfb picks a free display itself (-displayfd) and writes its number once it accepts
