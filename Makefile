@@ -17,12 +17,12 @@ deps:
 deps-build:
 	scripts/install-deps build
 
-# The measurements need the test tools (Xvfb, xdotool, the test server) plus valgrind and curl.
+# The measurements need the test tools (Xvfb, xdotool, the test server) plus valgrind, curl and xev.
 deps-measure:
 	scripts/install-deps measure
 
 bench: deps-build
-	cargo bench --bench inspect
+	cargo bench --bench inspect --bench first_frame
 
 install: deps-build
 	cargo install --locked --path .
