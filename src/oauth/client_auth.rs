@@ -8,9 +8,21 @@ use base64::Engine as _;
 
 use crate::sensitive::Sensitive;
 
-/// How the client proves who it is; the names are the registered metadata values (RFC 7591).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+/// How the client proves who it is; the names are the registered metadata values (RFC 7591),
+/// as profiles.toml, `--auth-method` and server metadata write them.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Default,
+    serde::Serialize,
+    serde::Deserialize,
+    clap::ValueEnum,
+)]
 #[serde(rename_all = "snake_case")]
+#[value(rename_all = "snake_case")]
 pub enum AuthMethod {
     /// `Authorization: Basic` with the form-encoded id and secret.
     #[default]
@@ -41,6 +53,12 @@ impl AuthMethod {
             Self::ClientSecretPost => "client_secret_post",
             Self::None => "none",
         }
+    }
+
+    /// True when this method sends a client secret.
+    #[must_use]
+    pub fn needs_secret(self) -> bool {
+        !matches!(self, Self::None)
     }
 }
 

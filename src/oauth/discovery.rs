@@ -94,8 +94,7 @@ pub struct Metadata {
 /// Fetches the metadata of `issuer`: OIDC discovery first, then RFC 8414.
 pub async fn discover(http: &HttpClient, issuer: &str) -> Result<Metadata, DiscoveryError> {
     HttpClient::check_url(issuer)?;
-    let trimmed = issuer.trim_end_matches('/');
-    let openid = format!("{trimmed}/.well-known/openid-configuration");
+    let openid = openid_configuration_url(issuer);
     let oauth = rfc8414_url(issuer);
     let response = match http.get_json(&openid).await {
         Ok(r) => r,
@@ -193,15 +192,28 @@ impl Metadata {
     }
 }
 
+/// OpenID Connect Discovery §4: the well-known path appended to the issuer.
+#[must_use]
+pub fn openid_configuration_url(issuer: &str) -> String {
+    format!(
+        "{}/.well-known/openid-configuration",
+        issuer.trim_end_matches('/')
+    )
+}
+
 /// RFC 8414 §3.1: the well-known segment goes between the host and the issuer's path.
-fn rfc8414_url(issuer: &str) -> String {
+#[must_use]
+pub fn rfc8414_url(issuer: &str) -> String {
     match reqwest::Url::parse(issuer) {
         Ok(url) => {
             let path = url.path().trim_end_matches('/');
             let origin = url.origin().ascii_serialization();
             format!("{origin}/.well-known/oauth-authorization-server{path}")
         }
-        Err(_) => format!("{issuer}/.well-known/oauth-authorization-server"),
+        Err(_) => format!(
+            "{}/.well-known/oauth-authorization-server",
+            issuer.trim_end_matches('/')
+        ),
     }
 }
 
@@ -448,7 +460,7 @@ fn with_http_notice(mut verdict: SignatureVerdict, jwks_uri: &str) -> SignatureV
 
 #[cfg(test)]
 mod tests {
-    use super::{Metadata, rfc8414_url};
+    use super::{Metadata, openid_configuration_url, rfc8414_url};
 
     #[test]
     fn metadata_names_the_endpoints_it_advertises() {
@@ -483,6 +495,11 @@ mod tests {
         assert_eq!(
             rfc8414_url("https://as.example"),
             "https://as.example/.well-known/oauth-authorization-server"
+        );
+        // The trailing slash of an issuer is not part of either document's path.
+        assert_eq!(
+            openid_configuration_url("https://as.example/realms/demo/"),
+            "https://as.example/realms/demo/.well-known/openid-configuration"
         );
     }
 }

@@ -20,7 +20,7 @@ pub use findings::{Finding, TokenReport};
 pub use flows::{FlowRequest, FlowTokens, Opener, device_login, log_in, open_system_browser};
 pub use tokens::{FetchRequest, Grant, RefreshRequest, RefreshSource, TokenResult, fetch, refresh};
 
-use crate::oauth::client_auth::{AuthMethod as WireAuthMethod, ClientAuth};
+use crate::oauth::client_auth::ClientAuth;
 use crate::oauth::discovery::DiscoveryError;
 use crate::oauth::error::OAuthError;
 use crate::oauth::exchange::Exchange;
@@ -29,7 +29,7 @@ use crate::oauth::grants::device::PollError;
 use crate::oauth::http::HttpClient;
 use crate::oauth::loopback::CallbackError;
 use crate::profiles::endpoints::{DiscoveryCache, Endpoint};
-use crate::profiles::{AuthMethod, Profile, ProfileName};
+use crate::profiles::{Profile, ProfileName};
 use crate::secrets::{SecretError, SecretKind, SecretStore};
 
 /// What every operation needs: one HTTP client (with its exchange log), the secret store,
@@ -102,11 +102,10 @@ impl Services {
     /// The client's credentials: the profile's method, the secret from the store.
     fn client_auth(&self, target: &Target) -> Result<ClientAuth, OpsError> {
         let profile = &target.profile;
-        let method = match profile.auth_method {
-            AuthMethod::None => return Ok(ClientAuth::public(&profile.client_id)),
-            AuthMethod::ClientSecretBasic => WireAuthMethod::ClientSecretBasic,
-            AuthMethod::ClientSecretPost => WireAuthMethod::ClientSecretPost,
-        };
+        let method = profile.auth_method;
+        if !method.needs_secret() {
+            return Ok(ClientAuth::public(&profile.client_id));
+        }
         // A missing secret is ClientAuth's own error, raised when the request is built.
         let secret = self
             .secrets

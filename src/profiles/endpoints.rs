@@ -143,18 +143,14 @@ pub async fn fetch_metadata(
     issuer: &str,
 ) -> Result<ServerMetadata, DiscoveryError> {
     let first = discovery::discover(http, issuer).await?;
-    let openid_url = format!(
-        "{}/.well-known/openid-configuration",
-        issuer.trim_end_matches('/')
-    );
-    let was_openid = first.url == openid_url;
+    let was_openid = first.url == discovery::openid_configuration_url(issuer);
     let mut documents = vec![(first.url, first.document)];
     let lacks_some = [Endpoint::Introspection, Endpoint::Revocation]
         .iter()
         .any(|e| documents[0].1.get(e.metadata_key()).is_none());
     if was_openid && lacks_some {
         // Most servers have no RFC 8414 document; its absence is no error.
-        if let Ok(second) = http.get_json(&rfc8414_url(issuer)).await
+        if let Ok(second) = http.get_json(&discovery::rfc8414_url(issuer)).await
             && second.value.get("issuer").and_then(Value::as_str) == Some(issuer)
         {
             documents.push((second.url, second.value));
@@ -165,21 +161,6 @@ pub async fn fetch_metadata(
         documents,
         fetched_at: SystemTime::now(),
     })
-}
-
-/// RFC 8414 §3.1: the well-known segment goes between the host and the issuer's path.
-fn rfc8414_url(issuer: &str) -> String {
-    match url::Url::parse(issuer) {
-        Ok(url) => format!(
-            "{}/.well-known/oauth-authorization-server{}",
-            url.origin().ascii_serialization(),
-            url.path().trim_end_matches('/')
-        ),
-        Err(_) => format!(
-            "{}/.well-known/oauth-authorization-server",
-            issuer.trim_end_matches('/')
-        ),
-    }
 }
 
 /// Every endpoint of `profile`: its override, else what `metadata` advertises.
@@ -267,7 +248,7 @@ impl DiscoveryCache {
 mod tests {
     use serde_json::json;
 
-    use super::{Endpoint, Origin, ServerMetadata, resolve, rfc8414_url};
+    use super::{Endpoint, Origin, ServerMetadata, resolve};
     use crate::profiles::{EndpointUrl, Profile};
 
     #[test]
@@ -309,13 +290,5 @@ mod tests {
         );
         assert_eq!(of(Endpoint::Revocation).origin, Origin::Unknown);
         assert_eq!(of(Endpoint::Revocation).url, None);
-    }
-
-    #[test]
-    fn rfc8414_inserts_well_known_before_the_path() {
-        assert_eq!(
-            rfc8414_url("https://as.example/tenant/a"),
-            "https://as.example/.well-known/oauth-authorization-server/tenant/a"
-        );
     }
 }

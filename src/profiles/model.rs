@@ -8,6 +8,9 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+/// One type for profiles.toml, the CLI and the requests: the registered names.
+pub use crate::oauth::client_auth::AuthMethod;
+
 /// A profile's name: what `--profile NAME` and the keychain entries use.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(transparent)]
@@ -62,38 +65,6 @@ impl<'de> Deserialize<'de> for ProfileName {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let text = String::deserialize(d)?;
         Self::new(&text).map_err(serde::de::Error::custom)
-    }
-}
-
-/// How the client authenticates at the token endpoint (RFC 6749 §2.3, OIDC Core §9).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, clap::ValueEnum)]
-#[serde(rename_all = "snake_case")]
-#[value(rename_all = "snake_case")]
-pub enum AuthMethod {
-    /// HTTP Basic with the id and secret form-encoded first (RFC 6749 §2.3.1).
-    #[default]
-    ClientSecretBasic,
-    /// `client_id` and `client_secret` in the request body.
-    ClientSecretPost,
-    /// A public client: `client_id` in the body, no secret.
-    None,
-}
-
-impl AuthMethod {
-    /// The name as written in the file and in server metadata.
-    #[must_use]
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::ClientSecretBasic => "client_secret_basic",
-            Self::ClientSecretPost => "client_secret_post",
-            Self::None => "none",
-        }
-    }
-
-    /// True when this method sends a client secret.
-    #[must_use]
-    pub fn needs_secret(self) -> bool {
-        !matches!(self, Self::None)
     }
 }
 
