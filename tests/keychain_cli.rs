@@ -160,6 +160,9 @@ fn a_keychain_that_refuses_leaves_one_warning_and_no_file() {
         .collect();
     assert_eq!(warnings.len(), 1, "{said}");
     assert!(warnings[0].contains("no OS keychain answered"), "{said}");
+    // The service is there and refuses (no unlocked collection): the warning says what
+    // would fix that, not to start one.
+    assert!(warnings[0].contains("unlock the keychain"), "{said}");
     assert!(stdout.contains("NOT stored"), "{said}");
     assert!(
         !stdout.contains(secret) && !stderr.contains(secret),

@@ -32,6 +32,12 @@ fn without_a_keychain_a_banner_says_so_and_secrets_stay_in_memory() {
         banner.contains("kept in memory for this session only"),
         "{banner}"
     );
+    // The bus is missing: the banner gives the server's words and what would fix it.
+    assert!(banner.contains("tokenscope-bus"), "{banner}");
+    assert!(
+        banner.contains("make sure a Secret Service runs"),
+        "{banner}"
+    );
 
     add_profile(
         &mut harness,

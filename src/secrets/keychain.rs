@@ -6,7 +6,9 @@
 use std::sync::mpsc;
 use std::time::Duration;
 
-use super::{PLATFORM_MAX_SECRET_BYTES, SecretError, SecretKind, SecretStore, check_size};
+use super::{
+    PLATFORM_MAX_SECRET_BYTES, ProbeFailure, SecretError, SecretKind, SecretStore, check_size,
+};
 use crate::profiles::ProfileName;
 use crate::sensitive::Sensitive;
 
@@ -28,23 +30,20 @@ impl KeyringStore {
     /// Checks the keychain answers — a probe entry is stored, read back and deleted, which a
     /// missing, locked or refusing keychain fails — waiting at most `timeout`. On failure,
     /// says why. A probe still waiting (an unlock prompt on screen) is left to finish alone.
-    pub fn probe(timeout: Duration) -> Result<Self, String> {
+    pub fn probe(timeout: Duration) -> Result<Self, ProbeFailure> {
         let (tx, rx) = mpsc::channel();
         std::thread::Builder::new()
             .name("keychain-probe".into())
             .spawn(move || {
                 let _ = tx.send(probe_now());
             })
-            .map_err(|e| format!("cannot start the keychain probe: {e}"))?;
+            .map_err(|e| ProbeFailure::Failed(format!("cannot start the keychain probe: {e}")))?;
         match rx.recv_timeout(timeout) {
             Ok(Ok(())) => Ok(Self {
                 limit: PLATFORM_MAX_SECRET_BYTES,
             }),
             Ok(Err(reason)) => Err(reason),
-            Err(_) => Err(format!(
-                "it did not answer within {} s; it may be locked",
-                timeout.as_secs()
-            )),
+            Err(_) => Err(ProbeFailure::TimedOut(timeout.as_secs())),
         }
     }
 
@@ -57,21 +56,36 @@ impl KeyringStore {
     }
 }
 
-fn probe_now() -> Result<(), String> {
+fn probe_now() -> Result<(), ProbeFailure> {
     if let Err(e) = keyring::Entry::store_status() {
-        return Err(describe(e));
+        return Err(ProbeFailure::Unreachable(describe(e)));
     }
     static PROBES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
     let n = PROBES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let account = format!("{PROBE_ACCOUNT}-{}-{n}", std::process::id());
-    let entry = keyring::Entry::new(SERVICE, &account).map_err(|e| describe(&e))?;
-    entry.set_secret(b"probe").map_err(|e| describe(&e))?;
-    let back = entry.get_secret().map_err(|e| describe(&e));
-    let deleted = entry.delete_credential().map_err(|e| describe(&e));
+    let entry = keyring::Entry::new(SERVICE, &account).map_err(|e| probe_failure(&e))?;
+    entry.set_secret(b"probe").map_err(|e| probe_failure(&e))?;
+    let back = entry.get_secret().map_err(|e| probe_failure(&e));
+    let deleted = entry.delete_credential().map_err(|e| probe_failure(&e));
     if back? != b"probe" {
-        return Err("it did not give back what was stored".into());
+        return Err(ProbeFailure::Failed(
+            "it did not give back what was stored".into(),
+        ));
     }
     deleted
+}
+
+/// keyring's kinds, as the Secret Service store sorts them: a locked collection or a
+/// dismissed prompt is `NoStorageAccess`; no service on the bus (or no bus) is
+/// `PlatformFailure`, as is any other fault of the service.
+fn probe_failure(e: &keyring::Error) -> ProbeFailure {
+    match e {
+        keyring::Error::NoStorageAccess(_) => ProbeFailure::Refused(describe(e)),
+        keyring::Error::PlatformFailure(_) | keyring::Error::NoDefaultStore => {
+            ProbeFailure::Unreachable(describe(e))
+        }
+        _ => ProbeFailure::Failed(describe(e)),
+    }
 }
 
 /// The keychain's words with their cause (keyring's own message stops at "platform failure").
@@ -150,5 +164,40 @@ impl SecretStore for KeyringStore {
 
     fn is_persistent(&self) -> bool {
         true
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{ProbeFailure, probe_failure};
+
+    fn platform(words: &str) -> Box<dyn std::error::Error + Send + Sync> {
+        Box::new(std::io::Error::other(words.to_string()))
+    }
+
+    #[test]
+    fn a_locked_keychain_asks_to_be_unlocked_and_a_missing_one_to_be_started() {
+        let locked = probe_failure(&keyring::Error::NoStorageAccess(platform(
+            "SS error: object locked",
+        )));
+        assert!(matches!(locked, ProbeFailure::Refused(_)), "{locked:?}");
+        assert!(locked.to_string().contains("object locked"), "{locked}");
+        assert!(locked.remedy().contains("unlock"), "{}", locked.remedy());
+
+        let missing = probe_failure(&keyring::Error::PlatformFailure(platform(
+            "org.freedesktop.secrets was not provided by any .service files",
+        )));
+        assert!(
+            matches!(missing, ProbeFailure::Unreachable(_)),
+            "{missing:?}"
+        );
+        assert!(
+            missing.to_string().contains("org.freedesktop.secrets"),
+            "{missing}"
+        );
+        assert!(!missing.remedy().contains("unlock"), "{}", missing.remedy());
+
+        let odd = probe_failure(&keyring::Error::BadEncoding(vec![0xff]));
+        assert!(matches!(odd, ProbeFailure::Failed(_)), "{odd:?}");
     }
 }

@@ -129,11 +129,48 @@ pub fn check_size(
 /// stderr, the window shows it as a banner.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error(
-    "no OS keychain answered ({reason}): secrets are kept in memory for this session only and are lost when tokenscope exits; none is written to a file"
+    "no OS keychain answered ({reason}): secrets are kept in memory for this session only and are lost when tokenscope exits; none is written to a file. {}",
+    reason.remedy()
 )]
 pub struct KeychainUnavailable {
-    /// What the keychain said, or that it did not answer in time.
-    pub reason: String,
+    /// Why the start-up probe failed, in the keychain's words.
+    pub reason: ProbeFailure,
+}
+
+/// Why the start-up probe found no keychain to use.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ProbeFailure {
+    /// None could be reached, or the service failed: on Linux the Secret Service store
+    /// reports a missing service (or bus) and its other faults alike.
+    #[error("{0}")]
+    Unreachable(String),
+    /// It answered and refused: locked, or access denied.
+    #[error("{0}")]
+    Refused(String),
+    /// No answer in time: it may be showing an unlock prompt.
+    #[error("it did not answer within {0} s; it may be locked")]
+    TimedOut(u64),
+    /// It answered wrongly, or the probe could not run.
+    #[error("{0}")]
+    Failed(String),
+}
+
+impl ProbeFailure {
+    /// What the user can do about it, so that the next start finds the keychain.
+    #[must_use]
+    pub fn remedy(&self) -> &'static str {
+        match self {
+            Self::Unreachable(_) if cfg!(any(target_os = "linux", target_os = "freebsd")) => {
+                "To keep them, make sure a Secret Service runs in this desktop session (GNOME Keyring, KWallet, or KeePassXC with its Secret Service on) and start tokenscope again"
+            }
+            Self::Unreachable(_) | Self::Failed(_) => {
+                "To keep them, check the OS keychain works for this user and start tokenscope again"
+            }
+            Self::Refused(_) | Self::TimedOut(_) => {
+                "To keep them, unlock the keychain (or allow tokenscope when it asks) and start tokenscope again"
+            }
+        }
+    }
 }
 
 /// The store to use, and the warning to show when it is not the OS keychain.

@@ -230,7 +230,9 @@ impl ServerSide {
             .unwrap_or_else(|e| secrets::OpenedStore {
                 store: Arc::new(secrets::MemoryStore::new()),
                 warning: Some(KeychainUnavailable {
-                    reason: format!("the keychain probe stopped: {e}"),
+                    reason: secrets::ProbeFailure::Failed(format!(
+                        "the keychain probe stopped: {e}"
+                    )),
                 }),
             });
             if let Some(warning) = opened.warning {
