@@ -18,14 +18,14 @@ pub fn show(ui: &mut Ui, code: &DeviceCode, now_ms: i64) {
                 ui.label(
                     RichText::new(style::shown(&code.verification_uri))
                         .monospace()
-                        .size(18.0),
+                        .size(style::size::TITLE),
                 );
                 ui.label("and enter the code");
                 ui.label(
                     RichText::new(style::shown(&code.user_code))
                         .monospace()
                         .strong()
-                        .size(40.0),
+                        .size(style::size::USER_CODE),
                 );
                 ui.label(countdown(code, now_ms));
             });

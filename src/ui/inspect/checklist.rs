@@ -83,7 +83,7 @@ fn mark(ui: &mut Ui, status: CheckStatus, color: egui::Color32) {
                 pos2(c.x, c.y + 0.5),
                 egui::Align2::CENTER_CENTER,
                 text,
-                egui::FontId::proportional(13.0),
+                egui::FontId::proportional(style::size::CHIP),
                 ink,
             );
         }

@@ -20,8 +20,12 @@ pub fn show(ui: &mut Ui, entry: &Entry, presenter: bool, now: i64) {
     style::card(ui).show(ui, |ui| {
         ui.set_width(ui.available_width());
         ui.horizontal_wrapped(|ui| {
-            ui.label(RichText::new(entry.kind_label()).size(21.0).strong())
-                .on_hover_text(report.token_type_sentence());
+            ui.label(
+                RichText::new(entry.kind_label())
+                    .size(style::size::HEADING)
+                    .strong(),
+            )
+            .on_hover_text(report.token_type_sentence());
             if let Some(alg) = &report.signature.alg {
                 let chip = style::chip(ui, alg, style::blue(ui));
                 if let Some(words) = explain_alg(alg) {
@@ -107,7 +111,7 @@ fn lifetime_row(ui: &mut Ui, live: &Lifetime, now: i64) {
     ui.horizontal(|ui| {
         ui.label(
             RichText::new(countdown_words(live))
-                .size(24.0)
+                .size(style::size::COUNTDOWN)
                 .strong()
                 .color(color),
         );

@@ -48,7 +48,7 @@ pub fn show(ui: &mut Ui, entry: &mut Entry, presenter: bool) -> Vec<Intent> {
             });
         }
     });
-    let font = FontId::monospace(13.0);
+    let font = FontId::monospace(style::size::MONO);
     if masked {
         ui.horizontal(|ui| {
             ui.monospace(mask::mask(raw));
@@ -76,7 +76,10 @@ pub fn show(ui: &mut Ui, entry: &mut Entry, presenter: bool) -> Vec<Intent> {
             // Base64url has '-' and '_': break anywhere, not at those "word" boundaries.
             let mut job = LayoutJob::single_section(
                 shown,
-                TextFormat::simple(FontId::monospace(13.0), ui.visuals().text_color()),
+                TextFormat::simple(
+                    FontId::monospace(style::size::MONO),
+                    ui.visuals().text_color(),
+                ),
             );
             job.wrap.break_anywhere = true;
             ui.add(egui::Label::new(job).wrap());

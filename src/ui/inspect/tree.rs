@@ -141,7 +141,10 @@ fn draw_row(
                 ("▶", "Expand")
             };
             let toggle = ui
-                .add(egui::Button::new(RichText::new(arrow).monospace().size(11.0)).frame(false))
+                .add(
+                    egui::Button::new(RichText::new(arrow).monospace().size(style::size::SMALL))
+                        .frame(false),
+                )
                 .on_hover_text(format!("{words} {}", row.path));
             if toggle.clicked() {
                 if open {
@@ -176,7 +179,7 @@ fn draw_row(
 /// `key: value` with syntax colours; containers show their size. A `hidden` leaf shows its
 /// key only (a personal claim in presenter mode).
 fn row_text(ui: &Ui, row: &Row, hidden: bool) -> LayoutJob {
-    let font = FontId::monospace(13.0);
+    let font = FontId::monospace(style::size::MONO);
     let mut job = LayoutJob::default();
     let mut add = |text: &str, color: egui::Color32| {
         job.append(text, 0.0, TextFormat::simple(font.clone(), color));

@@ -24,7 +24,7 @@ pub fn first_run(ui: &mut Ui, loading: bool) -> Vec<Intent> {
         egui::vec2(width, area.height() * 0.7),
     );
     ui.scope_builder(egui::UiBuilder::new().max_rect(column).layout(Layout::top_down(Align::Center)), |ui| {
-        ui.label(RichText::new("Paste a token to inspect it").size(28.0).strong());
+        ui.label(RichText::new("Paste a token to inspect it").size(style::size::HERO).strong());
         ui.add_space(10.0);
         for line in [
             "Press Ctrl+V anywhere in this window, use Paste, or drop a file.",
@@ -43,7 +43,7 @@ pub fn first_run(ui: &mut Ui, loading: bool) -> Vec<Intent> {
                 ui.label("Signing the samples…");
             });
         } else if ui
-            .add(egui::Button::new(RichText::new("Try a sample token").size(17.0)).min_size(egui::vec2(220.0, 38.0)))
+            .add(egui::Button::new(RichText::new("Try a sample token").size(style::size::TITLE)).min_size(egui::vec2(220.0, 38.0)))
             .on_hover_text("A valid RS256 access token that expires in 10 minutes and an expired ID token, signed now with a throwaway key")
             .clicked()
         {
@@ -63,9 +63,9 @@ pub fn malformed(ui: &mut Ui, entry: &Entry, presenter: bool) -> Vec<Intent> {
     };
     style::card(ui).show(ui, |ui| {
         ui.set_width(ui.available_width());
-        ui.label(RichText::new("This token cannot be read").size(21.0).strong().color(style::red(ui)));
+        ui.label(RichText::new("This token cannot be read").size(style::size::HEADING).strong().color(style::red(ui)));
         ui.add_space(4.0);
-        ui.add(egui::Label::new(RichText::new(error.to_string()).size(15.0)).wrap());
+        ui.add(egui::Label::new(RichText::new(error.to_string()).size(style::size::BODY)).wrap());
         if let Some(offset) = error.token_offset() {
             ui.add_space(6.0);
             ui.label(format!("Position: byte {offset} of {}", entry.raw.len()));
@@ -104,7 +104,7 @@ pub fn malformed(ui: &mut Ui, entry: &Entry, presenter: bool) -> Vec<Intent> {
 
 /// The text around `offset`, with the byte at `offset` highlighted.
 fn snippet(ui: &Ui, raw: &str, offset: usize) -> LayoutJob {
-    let font = FontId::monospace(14.0);
+    let font = FontId::monospace(style::size::MONO);
     let at = floor_boundary(raw, offset.min(raw.len()));
     let bad_end = raw[at..].chars().next().map_or(at, |c| at + c.len_utf8());
     let start = floor_boundary(raw, at.saturating_sub(CONTEXT));

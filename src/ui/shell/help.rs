@@ -3,6 +3,7 @@
 use egui::{Align2, Color32, FontId, Id, LayerId, Order, RichText};
 
 use crate::ui::state::intent::Intent;
+use crate::ui::widgets::style;
 
 /// Every shortcut the window answers to, as the overlay lists them.
 pub const SHORTCUTS: [(&str, &str); 12] = [
@@ -70,7 +71,7 @@ pub fn drop_overlay(ctx: &egui::Context) {
         rect.center(),
         Align2::CENTER_CENTER,
         "Drop to add the token — or a key file to verify the selected token",
-        FontId::proportional(22.0),
+        FontId::proportional(style::size::HEADING),
         Color32::WHITE,
     );
 }

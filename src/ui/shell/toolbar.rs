@@ -13,7 +13,7 @@ pub fn show(ui: &mut Ui, settings: &Settings, state: &AppState) -> Vec<Intent> {
     let mut intents = Vec::new();
     ui.add_space(4.0);
     ui.horizontal(|ui| {
-        ui.label(RichText::new("tokenscope").strong().size(17.0));
+        ui.label(RichText::new("tokenscope").strong().size(style::size::TITLE));
         ui.separator();
         if ui
             .button("Paste")

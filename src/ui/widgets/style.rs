@@ -7,6 +7,30 @@ use egui::{Color32, CornerRadius, FontFamily, FontId, Margin, Response, RichText
 use crate::token::CheckStatus;
 use crate::token::lifetime::LifetimeState;
 
+/// The window's type scale: every text size is one of these. egui rasterises each glyph once
+/// per size (and per sub-pixel offset, up to four times), on the UI thread when it is first
+/// drawn, so a size used in one place costs a set of glyphs of its own; in the first frame
+/// that is start-up time (README, Performance).
+pub mod size {
+    /// egui's small text: captions, the tree's arrows.
+    pub const SMALL: f32 = 11.5;
+    /// Chips and the checklist's status badges.
+    pub const CHIP: f32 = 12.5;
+    /// Token text, JSON and code.
+    pub const MONO: f32 = 13.0;
+    pub const BODY: f32 = 14.0;
+    /// Section titles, the toolbar's name, the first-run button.
+    pub const TITLE: f32 = 17.0;
+    /// A card's headline: the token's kind, an error's summary.
+    pub const HEADING: f32 = 21.0;
+    /// The countdown to expiry.
+    pub const COUNTDOWN: f32 = 24.0;
+    /// The first-run line.
+    pub const HERO: f32 = 28.0;
+    /// A device flow's user code, to be read off a shared screen and typed elsewhere.
+    pub const USER_CODE: f32 = 40.0;
+}
+
 /// Sets text sizes and spacing for both themes: a little larger than egui's defaults, so a
 /// screen share stays readable.
 pub fn install(ctx: &egui::Context) {
@@ -14,20 +38,23 @@ pub fn install(ctx: &egui::Context) {
         style.text_styles = [
             (
                 TextStyle::Small,
-                FontId::new(11.5, FontFamily::Proportional),
+                FontId::new(size::SMALL, FontFamily::Proportional),
             ),
-            (TextStyle::Body, FontId::new(14.0, FontFamily::Proportional)),
+            (
+                TextStyle::Body,
+                FontId::new(size::BODY, FontFamily::Proportional),
+            ),
             (
                 TextStyle::Button,
-                FontId::new(14.0, FontFamily::Proportional),
+                FontId::new(size::BODY, FontFamily::Proportional),
             ),
             (
                 TextStyle::Heading,
-                FontId::new(20.0, FontFamily::Proportional),
+                FontId::new(size::HEADING, FontFamily::Proportional),
             ),
             (
                 TextStyle::Monospace,
-                FontId::new(13.0, FontFamily::Monospace),
+                FontId::new(size::MONO, FontFamily::Monospace),
             ),
         ]
         .into();
@@ -164,7 +191,7 @@ pub fn chip(ui: &mut Ui, text: impl Into<String>, color: Color32) -> Response {
     // Sized before it is placed, so a wrapping row moves a whole chip to the next line instead
     // of squeezing its text into a column one letter wide.
     let padding = egui::vec2(7.0, 2.0);
-    let font = FontId::proportional(12.5);
+    let font = FontId::proportional(size::CHIP);
     let widest = (ui.max_rect().width() - 2.0 * padding.x).max(40.0);
     let galley = ui.painter().layout(text.into(), font, color, widest);
     let (rect, response) =
@@ -198,7 +225,7 @@ pub fn central(ui: &Ui) -> egui::Frame {
 
 /// A section title inside a panel.
 pub fn section(ui: &mut Ui, text: &str) -> Response {
-    ui.label(RichText::new(text).strong().size(15.5))
+    ui.label(RichText::new(text).strong().size(size::TITLE))
 }
 
 /// The frame of a card: the header strip and the side panel's groups.
