@@ -36,17 +36,61 @@ pub fn show(ui: &mut Ui, servers: &mut ServersState, presenter: bool) -> Vec<Int
         .id_salt("exchange-log")
         .max_height(260.0)
         .auto_shrink([false, true])
-        .show(ui, |ui| {
+        .show_viewport(ui, |ui, viewport| {
             if servers.exchanges.is_empty() {
                 ui.weak("No request yet.");
             }
-            let count = servers.exchanges.len();
-            for index in (0..count).rev() {
-                let logged = &mut servers.exchanges[index];
-                row(ui, index, logged, presenter, &mut intents);
-            }
+            visible_rows(
+                ui,
+                viewport,
+                &mut servers.exchanges,
+                presenter,
+                &mut intents,
+            );
         });
     intents
+}
+
+/// Lays out only the rows inside `viewport` (in the scrolled content's coordinates), newest
+/// first, with the space of the others above and below them. The log holds up to
+/// `MAX_EXCHANGES` rows and the window repaints every second while a countdown runs, so laying
+/// out every row each frame would cost the whole log on every tick and every mouse move.
+///
+/// A row's height is the one it had when last drawn; a row never drawn is closed (opening
+/// one takes a click on it), so it gets a closed row's height.
+fn visible_rows(
+    ui: &mut Ui,
+    viewport: egui::Rect,
+    exchanges: &mut [LoggedExchange],
+    presenter: bool,
+    intents: &mut Vec<Intent>,
+) {
+    let closed = ui.spacing().interact_size.y + ui.spacing().item_spacing.y;
+    let height = |logged: &LoggedExchange| logged.drawn_height.unwrap_or(closed);
+    let mut newest_first = (0..exchanges.len()).rev().peekable();
+    let mut above = 0.0;
+    while let Some(&index) = newest_first.peek() {
+        let next = height(&exchanges[index]);
+        if above + next > viewport.min.y {
+            break;
+        }
+        above += next;
+        newest_first.next();
+    }
+    ui.add_space(above);
+    let mut bottom = above;
+    while bottom < viewport.max.y {
+        let Some(index) = newest_first.next() else {
+            break;
+        };
+        let top = ui.cursor().min.y;
+        row(ui, index, &mut exchanges[index], presenter, intents);
+        let drawn = ui.cursor().min.y - top;
+        exchanges[index].drawn_height = Some(drawn);
+        bottom += drawn;
+    }
+    let below: f32 = newest_first.map(|index| height(&exchanges[index])).sum();
+    ui.add_space(below);
 }
 
 fn row(
@@ -132,4 +176,134 @@ fn row(
             ui.add(egui::Label::new(RichText::new(cut.as_ref()).monospace()).wrap());
         }
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use egui::{Pos2, RawInput, Rect, vec2};
+
+    use super::*;
+    use crate::oauth::exchange::{Endpoint, Exchange};
+
+    const ROWS: usize = 500;
+
+    fn log() -> Vec<LoggedExchange> {
+        (0..ROWS)
+            .map(|n| LoggedExchange {
+                exchange: Exchange {
+                    endpoint: Endpoint::Token,
+                    method: "POST".into(),
+                    url: format!("https://as.example/token/{n}/"),
+                    request_headers: Vec::new(),
+                    request_body: None,
+                    started_at: chrono::DateTime::UNIX_EPOCH,
+                    duration: Duration::from_millis(3),
+                    response: None,
+                },
+                reveal: false,
+                open: false,
+                drawn_height: None,
+            })
+            .collect()
+    }
+
+    /// A context styled as the window is.
+    fn window() -> egui::Context {
+        let ctx = egui::Context::default();
+        style::install(&ctx);
+        ctx
+    }
+
+    /// One pass of the log's rows for `viewport`, on a screen tall enough for every row to be
+    /// painted if it were laid out. Returns the exchange numbers of the rows painted, and the
+    /// height the rows take in all (what the scroll bar covers).
+    fn pass(
+        ctx: &egui::Context,
+        exchanges: &mut [LoggedExchange],
+        viewport: Rect,
+    ) -> (Vec<usize>, f32) {
+        let input = RawInput {
+            screen_rect: Some(Rect::from_min_size(Pos2::ZERO, vec2(1200.0, 20_000.0))),
+            ..RawInput::default()
+        };
+        let mut height = 0.0;
+        let mut output = ctx.run_ui(input, |ui| {
+            let top = ui.cursor().min.y;
+            visible_rows(ui, viewport, exchanges, false, &mut Vec::new());
+            height = ui.cursor().min.y - top;
+        });
+        let painted = output
+            .shapes
+            .iter()
+            .filter_map(|clipped| match &clipped.shape {
+                egui::Shape::Text(text) => {
+                    let rest = text.galley.text().split("/token/").nth(1)?;
+                    rest.split('/').next()?.parse().ok()
+                }
+                _ => None,
+            })
+            .collect();
+        // Nothing uploads the font atlas here; epaint wants that said before the drop.
+        output.textures_delta.clear();
+        (painted, height)
+    }
+
+    #[test]
+    fn only_the_rows_in_view_are_laid_out_newest_first() {
+        let ctx = window();
+        let mut exchanges = log();
+        let view = Rect::from_min_size(Pos2::ZERO, vec2(1200.0, 260.0));
+        let (painted, height) = pass(&ctx, &mut exchanges, view);
+        assert_eq!(
+            painted.first(),
+            Some(&(ROWS - 1)),
+            "newest first: {painted:?}"
+        );
+        assert!(
+            (5..=12).contains(&painted.len()),
+            "a 260-point view shows about nine rows, not {}: {painted:?}",
+            painted.len()
+        );
+        assert!(painted.windows(2).all(|w| w[0] == w[1] + 1), "{painted:?}");
+        let row = exchanges[ROWS - 1]
+            .drawn_height
+            .expect("the newest row was drawn");
+        assert!(
+            (height - row * ROWS as f32).abs() < ROWS as f32,
+            "the scroll bar must cover all {ROWS} rows: {height} for rows of {row}"
+        );
+    }
+
+    #[test]
+    fn scrolled_to_the_end_the_oldest_rows_are_there() {
+        let ctx = window();
+        let mut exchanges = log();
+        let top = Rect::from_min_size(Pos2::ZERO, vec2(1200.0, 260.0));
+        let (_, height) = pass(&ctx, &mut exchanges, top);
+        let end = Rect::from_min_max(Pos2::new(0.0, height - 260.0), Pos2::new(1200.0, height));
+        let (painted, _) = pass(&ctx, &mut exchanges, end);
+        assert_eq!(painted.last(), Some(&0), "the oldest row last: {painted:?}");
+        assert!(!painted.contains(&(ROWS - 1)), "{painted:?}");
+        assert!(painted.len() <= 12, "{painted:?}");
+    }
+
+    #[test]
+    fn an_opened_row_pushes_the_rows_below_it_down() {
+        let ctx = window();
+        let mut exchanges = log();
+        let view = Rect::from_min_size(Pos2::ZERO, vec2(1200.0, 260.0));
+        let (closed, closed_height) = pass(&ctx, &mut exchanges, view);
+        exchanges[ROWS - 1].open = true;
+        let (opened, opened_height) = pass(&ctx, &mut exchanges, view);
+        assert!(
+            opened_height > closed_height,
+            "{opened_height} ≤ {closed_height}"
+        );
+        assert!(
+            opened.len() < closed.len(),
+            "the opened row's details take the place of rows below: {opened:?} against {closed:?}"
+        );
+    }
 }

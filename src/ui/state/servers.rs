@@ -108,6 +108,7 @@ impl ServersState {
             exchange,
             reveal: false,
             open: false,
+            drawn_height: None,
         });
         if self.exchanges.len() > MAX_EXCHANGES {
             self.exchanges.remove(0);
@@ -393,6 +394,9 @@ pub struct LoggedExchange {
     pub exchange: Exchange,
     pub reveal: bool,
     pub open: bool,
+    /// Its row's height in the log (spacing included) when last drawn: the log lays out only
+    /// the rows in view and needs the others' heights to place them.
+    pub drawn_height: Option<f32>,
 }
 
 /// What a token learned from its server, for the header strip and the Server tab.
