@@ -84,7 +84,10 @@ fn visible_rows(
             break;
         };
         let top = ui.cursor().min.y;
-        row(ui, index, &mut exchanges[index], presenter, intents);
+        // Its own id, so a row's widgets keep theirs whichever rows are skipped above it.
+        ui.push_id(("exchange-row", index), |ui| {
+            row(ui, index, &mut exchanges[index], presenter, intents);
+        });
         let drawn = ui.cursor().min.y - top;
         exchanges[index].drawn_height = Some(drawn);
         bottom += drawn;
