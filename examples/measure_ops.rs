@@ -1,10 +1,15 @@
-//! How long the window's server buttons take against the local test server
-//! (node-oidc-provider), beside the bare HTTP round trip of the same request made by curl.
+//! How long each of the window's server buttons takes against the local test server
+//! (node-oidc-provider), beside the bare HTTP round trip of the same request made by curl:
+//! Fetch (client credentials and password), Refresh, Introspect, Revoke, Userinfo and Call API.
 //!
 //! A button press sends one command to the worker and the answer is drawn in the frame its
 //! event wakes; this measures from the command to the event (what the press waits for) on
 //! the worker the window runs, with a warm connection as a user pressing again would have.
-//! curl's figure is its own `time_total`, without its process start-up.
+//! That includes what curl does not do: reading the client secret and the refresh token,
+//! storing a rotated refresh token, and the report on the token in each answer. Secrets are
+//! kept in memory here; in the window the keychain's D-Bus round trips come on top. curl's figure is its own
+//! `time_total`, without its process start-up. Every answer is checked to be a success, so a
+//! fast failure cannot pass for a fast operation.
 //!
 //!   scripts/measure-ops            (builds this in release, starts the test server)
 
@@ -16,9 +21,10 @@ use std::sync::{Arc, Mutex, mpsc};
 use std::time::{Duration, Instant};
 
 use tokenscope::oauth::outcome::Reply;
-use tokenscope::ops::{FetchRequest, Grant, Target};
+use tokenscope::ops::{CallRequest, FetchRequest, Grant, RefreshRequest, RefreshSource, Target};
 use tokenscope::profiles::{EndpointUrl, Profile, ProfileName};
 use tokenscope::secrets::MemoryStore;
+use tokenscope::sensitive::Sensitive;
 use tokenscope::worker::servers::SecretChange;
 use tokenscope::worker::{Command, Event, ServerCommand, ServerEvent, ServerSetup, Worker};
 
@@ -53,6 +59,139 @@ impl Bench {
             }
         }
     }
+
+    fn save(&mut self, target: &Target, secret: &str) {
+        self.run(
+            |job| ServerCommand::SaveProfile {
+                job,
+                original: None,
+                name: target.name.clone(),
+                profile: Box::new(target.profile.clone()),
+                secret: SecretChange::Set(secret.into()),
+            },
+            |e, job| matches!(e, ServerEvent::Profiles { job: j, .. } if *j == job),
+        );
+    }
+
+    /// A fetch: its time and the access token (the worker stores the refresh token).
+    fn fetch(&mut self, target: &Target, grant: Grant) -> (Duration, Sensitive) {
+        let (took, event) = self.run(
+            |job| ServerCommand::Fetch {
+                job,
+                target: Box::new(target.clone()),
+                request: FetchRequest::new(grant),
+            },
+            |e, job| matches!(e, ServerEvent::Fetched { job: j, .. } if *j == job),
+        );
+        let ServerEvent::Fetched { result, .. } = event else {
+            unreachable!()
+        };
+        let tokens = result.expect("the fetch succeeds");
+        let Reply::Success(response) = &tokens.outcome.reply else {
+            panic!("the server refused the fetch")
+        };
+        (took, response.access_token.clone())
+    }
+
+    /// A refresh with the stored refresh token (the worker stores each rotated one).
+    fn refresh(&mut self, target: &Target) -> Duration {
+        let (took, event) = self.run(
+            |job| ServerCommand::Refresh {
+                job,
+                target: Box::new(target.clone()),
+                request: RefreshRequest {
+                    source: RefreshSource::Stored,
+                    scope: None,
+                },
+            },
+            |e, job| matches!(e, ServerEvent::Refreshed { job: j, .. } if *j == job),
+        );
+        let ServerEvent::Refreshed { result, .. } = event else {
+            unreachable!()
+        };
+        let tokens = result.expect("the refresh succeeds");
+        assert!(
+            tokens.outcome.success().is_some(),
+            "the server refused the refresh"
+        );
+        took
+    }
+
+    fn introspect(&mut self, target: &Target, token: &Sensitive) -> Duration {
+        let (took, event) = self.run(
+            |job| ServerCommand::Introspect {
+                job,
+                target: Box::new(target.clone()),
+                token: token.clone(),
+                hint: None,
+            },
+            |e, job| matches!(e, ServerEvent::Introspected { job: j, .. } if *j == job),
+        );
+        let ServerEvent::Introspected { result, .. } = event else {
+            unreachable!()
+        };
+        let answer = result.expect("introspection answers");
+        assert!(answer.outcome.success().is_some(), "introspection refused");
+        took
+    }
+
+    fn revoke(&mut self, target: &Target, token: &Sensitive) -> Duration {
+        let (took, event) = self.run(
+            |job| ServerCommand::Revoke {
+                job,
+                target: Box::new(target.clone()),
+                token: token.clone(),
+                hint: None,
+            },
+            |e, job| matches!(e, ServerEvent::Revoked { job: j, .. } if *j == job),
+        );
+        let ServerEvent::Revoked { result, .. } = event else {
+            unreachable!()
+        };
+        let answer = result.expect("revocation answers");
+        assert!(answer.outcome.success().is_some(), "revocation refused");
+        took
+    }
+
+    fn userinfo(&mut self, target: &Target, token: &Sensitive) -> Duration {
+        let (took, event) = self.run(
+            |job| ServerCommand::Userinfo {
+                job,
+                target: Box::new(target.clone()),
+                token: token.clone(),
+            },
+            |e, job| matches!(e, ServerEvent::Userinfo { job: j, .. } if *j == job),
+        );
+        let ServerEvent::Userinfo { result, .. } = event else {
+            unreachable!()
+        };
+        let answer = result.expect("userinfo answers");
+        assert!(answer.outcome.success().is_some(), "userinfo refused");
+        took
+    }
+
+    fn call(&mut self, target: &Target, url: &str, token: &Sensitive) -> Duration {
+        let (took, event) = self.run(
+            |job| ServerCommand::Call {
+                job,
+                target: Some(Box::new(target.clone())),
+                request: CallRequest {
+                    method: "GET".into(),
+                    url: url.into(),
+                    headers: Vec::new(),
+                    body: None,
+                    token: Some(token.clone()),
+                },
+            },
+            |e, job| matches!(e, ServerEvent::Called { job: j, .. } if *j == job),
+        );
+        let ServerEvent::Called { result, .. } = event else {
+            unreachable!()
+        };
+        let called = result.expect("the API answers");
+        assert_eq!(called.outcome.exchange.status(), Some(200), "the API call");
+        took
+    }
 }
 
 fn median(mut samples: Vec<Duration>) -> Duration {
@@ -64,17 +203,33 @@ fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
 }
 
-fn curl_total(args: &[&str]) -> Duration {
+/// curl's own time for one request, and the body it got.
+fn curl(args: &[&str]) -> (Duration, String) {
     let out = Process::new("curl")
-        .args(["-s", "-o", "/dev/null", "-w", "%{time_total}"])
+        .args(["-s", "-w", "\n%{time_total}"])
         .args(args)
         .output()
         .expect("curl runs");
-    let seconds: f64 = String::from_utf8_lossy(&out.stdout)
-        .trim()
-        .parse()
-        .expect("curl prints time_total");
-    Duration::from_secs_f64(seconds)
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    let (body, seconds) = text.rsplit_once('\n').expect("curl prints time_total");
+    let seconds: f64 = seconds.trim().parse().expect("curl prints time_total");
+    (Duration::from_secs_f64(seconds), body.to_owned())
+}
+
+/// A member of a JSON token response, as curl got it.
+fn member(body: &str, name: &str) -> String {
+    let json: serde_json::Value = serde_json::from_str(body).expect("a JSON answer");
+    json[name]
+        .as_str()
+        .unwrap_or_else(|| panic!("no {name} in {body}"))
+        .to_owned()
+}
+
+fn profile(name: &str, issuer: &str, client: &str) -> Target {
+    Target {
+        name: ProfileName::new(name).expect("a valid name"),
+        profile: Profile::new(EndpointUrl::new(issuer).expect("the issuer"), client),
+    }
 }
 
 fn main() {
@@ -98,94 +253,173 @@ fn main() {
         woke,
         next_job: 0,
     };
-    let target = Target {
-        name: ProfileName::new("measure").expect("a valid name"),
-        profile: Profile::new(
-            EndpointUrl::new(&op.issuer).expect("the issuer"),
-            "cc-client",
-        ),
+    let machine = profile("machine", &op.issuer, "cc-client");
+    let user = profile("user", &op.issuer, "password-client");
+    bench.save(&machine, "cc-secret");
+    bench.save(&user, "password-secret");
+    let password = || Grant::Password {
+        username: "tester".into(),
+        password: "tester-password".into(),
     };
-    bench.run(
-        |job| ServerCommand::SaveProfile {
-            job,
-            original: None,
-            name: target.name.clone(),
-            profile: Box::new(target.profile.clone()),
-            secret: SecretChange::Set("cc-secret".into()),
-        },
-        |e, job| matches!(e, ServerEvent::Profiles { job: j, .. } if *j == job),
-    );
 
-    let fetch = |bench: &mut Bench| {
-        let (took, event) = bench.run(
-            |job| ServerCommand::Fetch {
-                job,
-                target: Box::new(target.clone()),
-                request: FetchRequest::new(Grant::ClientCredentials),
-            },
-            |e, job| matches!(e, ServerEvent::Fetched { job: j, .. } if *j == job),
-        );
-        let ServerEvent::Fetched { result, .. } = event else {
-            unreachable!()
-        };
-        let tokens = result.expect("the fetch succeeds");
-        let Reply::Success(response) = &tokens.outcome.reply else {
-            panic!("the server refused the fetch")
-        };
-        (took, response.access_token.clone())
-    };
     // The first fetch also discovers the server and opens the connection.
-    let (first, token) = fetch(&mut bench);
-    let fetches: Vec<Duration> = (0..RUNS).map(|_| fetch(&mut bench).0).collect();
-    let introspections: Vec<Duration> = (0..RUNS)
-        .map(|_| {
-            bench
-                .run(
-                    |job| ServerCommand::Introspect {
-                        job,
-                        target: Box::new(target.clone()),
-                        token: token.clone(),
-                        hint: None,
-                    },
-                    |e, job| matches!(e, ServerEvent::Introspected { job: j, .. } if *j == job),
-                )
-                .0
-        })
+    let (first, token) = bench.fetch(&machine, Grant::ClientCredentials);
+    let (_, user_token) = bench.fetch(&user, password());
+    let api = op.url("/me");
+    let mut ours: Vec<(&str, Vec<Duration>)> = vec![
+        (
+            "Fetch (client_credentials)",
+            (0..RUNS)
+                .map(|_| bench.fetch(&machine, Grant::ClientCredentials).0)
+                .collect(),
+        ),
+        (
+            "Fetch (password)",
+            (0..RUNS)
+                .map(|_| bench.fetch(&user, password()).0)
+                .collect(),
+        ),
+        (
+            "Refresh (rotating)",
+            (0..RUNS).map(|_| bench.refresh(&user)).collect(),
+        ),
+        (
+            "Introspect",
+            (0..RUNS)
+                .map(|_| bench.introspect(&machine, &token))
+                .collect(),
+        ),
+        (
+            "Userinfo",
+            (0..RUNS)
+                .map(|_| bench.userinfo(&user, &user_token))
+                .collect(),
+        ),
+        (
+            "Call API (GET /me)",
+            (0..RUNS)
+                .map(|_| bench.call(&user, &api, &user_token))
+                .collect(),
+        ),
+    ];
+    // Each revocation is of a token of its own, fetched beforehand.
+    let doomed: Vec<Sensitive> = (0..RUNS)
+        .map(|_| bench.fetch(&machine, Grant::ClientCredentials).1)
         .collect();
+    ours.push((
+        "Revoke",
+        doomed.iter().map(|t| bench.revoke(&machine, t)).collect(),
+    ));
 
     let token_url = op.url("/token");
+    let machine_auth = ["-u", "cc-client:cc-secret"];
+    let user_auth = ["-u", "password-client:password-secret"];
+    let password_form = [
+        "-d",
+        "grant_type=password",
+        "-d",
+        "username=tester",
+        "-d",
+        "password=tester-password",
+    ];
+    let curl_times = |args: &dyn Fn() -> Vec<String>| -> Vec<Duration> {
+        (0..RUNS)
+            .map(|_| {
+                let args = args();
+                let args: Vec<&str> = args.iter().map(String::as_str).collect();
+                curl(&args).0
+            })
+            .collect()
+    };
+    let owned = |parts: &[&str]| parts.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+    let mut theirs: Vec<Vec<Duration>> = Vec::new();
+    theirs.push(curl_times(&|| {
+        owned(&[
+            machine_auth[0],
+            machine_auth[1],
+            "-d",
+            "grant_type=client_credentials",
+            &token_url,
+        ])
+    }));
+    theirs.push(curl_times(&|| {
+        let mut args = owned(&user_auth);
+        args.extend(owned(&password_form));
+        args.push(token_url.clone());
+        args
+    }));
+    // The refresh token rotates: each refresh sends the one the last answer gave.
+    let mut args = owned(&user_auth);
+    args.extend(owned(&password_form));
+    args.push(token_url.clone());
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let mut refresh_token = member(&curl(&args).1, "refresh_token");
+    theirs.push(
+        (0..RUNS)
+            .map(|_| {
+                let form = format!("refresh_token={refresh_token}");
+                let (took, body) = curl(&[
+                    user_auth[0],
+                    user_auth[1],
+                    "-d",
+                    "grant_type=refresh_token",
+                    "-d",
+                    &form,
+                    &token_url,
+                ]);
+                refresh_token = member(&body, "refresh_token");
+                took
+            })
+            .collect(),
+    );
     let introspection_url = op.url("/token/introspection");
     let token_form = format!("token={}", token.reveal());
-    let curl_fetch: Vec<Duration> = (0..RUNS)
+    theirs.push(curl_times(&|| {
+        owned(&[
+            machine_auth[0],
+            machine_auth[1],
+            "-d",
+            &token_form,
+            &introspection_url,
+        ])
+    }));
+    let bearer = format!("Authorization: Bearer {}", user_token.reveal());
+    let get_me = || owned(&["-H", &bearer, &api]);
+    theirs.push(curl_times(&get_me));
+    theirs.push(curl_times(&get_me));
+    let revocation_url = op.url("/token/revocation");
+    let doomed: Vec<String> = (0..RUNS)
         .map(|_| {
-            curl_total(&[
-                "-u",
-                "cc-client:cc-secret",
+            let (_, body) = curl(&[
+                machine_auth[0],
+                machine_auth[1],
                 "-d",
                 "grant_type=client_credentials",
                 &token_url,
-            ])
+            ]);
+            format!("token={}", member(&body, "access_token"))
         })
         .collect();
-    let curl_introspect: Vec<Duration> = (0..RUNS)
-        .map(|_| {
-            curl_total(&[
-                "-u",
-                "cc-client:cc-secret",
-                "-d",
-                &token_form,
-                &introspection_url,
-            ])
-        })
-        .collect();
+    theirs.push(
+        doomed
+            .iter()
+            .map(|form| {
+                curl(&[
+                    machine_auth[0],
+                    machine_auth[1],
+                    "-d",
+                    form,
+                    &revocation_url,
+                ])
+                .0
+            })
+            .collect(),
+    );
 
     println!("server operations against node-oidc-provider on 127.0.0.1, median of {RUNS}");
     println!("(tokenscope: command to the worker -> its answer event; curl: its time_total)");
     println!("{:<34} {:>12} {:>12}", "", "tokenscope", "curl");
-    for (name, ours, theirs) in [
-        ("Fetch (client_credentials)", fetches, curl_fetch),
-        ("Introspect", introspections, curl_introspect),
-    ] {
+    for ((name, ours), theirs) in ours.into_iter().zip(theirs) {
         println!(
             "{name:<34} {:>9.2} ms {:>9.2} ms",
             ms(median(ours)),
