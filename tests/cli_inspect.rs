@@ -496,3 +496,33 @@ fn a_key_file_is_named_in_the_verdict() {
         .to_string();
     assert!(detail.contains("team-signing.jwk.json"), "{detail}");
 }
+
+/// Opaque tokens are base64url, whose alphabet has `-`: about one in 64 starts with it, and it
+/// is still the token, not an option (node-oidc-provider hands such access tokens out).
+#[test]
+fn an_opaque_token_starting_with_a_hyphen_is_the_token() {
+    let token = "-Yq3x_Wc9kT2rVn8bL0pZs4uE6hJ1mA7dG5fN";
+    for args in [
+        vec!["inspect", "--json", token],
+        vec!["inspect", token, "--json"],
+    ] {
+        let run = tokenscope(&args, "");
+        assert_eq!(run.status, 0, "{args:?}: {}", run.stderr);
+        let r = run.json();
+        assert_eq!(r["kind"], "opaque", "{args:?}");
+        assert_eq!(r["opaque"]["length"], token.len(), "{args:?}: {r}");
+    }
+    let diff = tokenscope(&["diff", "--json", token, "-Zother_opaque_token_value"], "");
+    assert!(
+        !diff.stderr.contains("unexpected argument"),
+        "{}",
+        diff.stderr
+    );
+    // The server commands take it too: this one fails on the missing profile, after parsing.
+    let userinfo = tokenscope(&["userinfo", "--profile", "no-such-profile", token], "");
+    assert!(
+        userinfo.stderr.contains("no-such-profile"),
+        "{}",
+        userinfo.stderr
+    );
+}

@@ -17,7 +17,8 @@ pub struct CallArgs {
     #[arg(value_name = "URL")]
     pub url: String,
     /// The token; `-` or absent reads it from stdin.
-    #[arg(value_name = "TOKEN|-")]
+    // An opaque token may start with `-` (base64url): it is still the token, not an option.
+    #[arg(value_name = "TOKEN|-", allow_hyphen_values = true)]
     pub token: Option<String>,
     /// A profile whose allow_http and timeout apply.
     #[arg(long, value_name = "NAME")]

@@ -13,8 +13,11 @@ use crate::token::{self, Options, Report, time};
 #[derive(Args)]
 pub struct DiffArgs {
     /// The first token (before); `-` reads stdin.
+    // An opaque token may start with `-` (base64url): it is still the token, not an option.
+    #[arg(allow_hyphen_values = true)]
     pub a: String,
     /// The second token (after); `-` reads stdin (only one of the two may).
+    #[arg(allow_hyphen_values = true)]
     pub b: String,
     /// Print the differences as JSON.
     #[arg(long)]

@@ -12,6 +12,8 @@ use crate::token::{self, DEFAULT_LEEWAY, Options, Token, parse, time};
 #[derive(Args)]
 pub struct InspectArgs {
     /// The token, an Authorization header, a redirect URL or a token response; `-` or absent reads stdin.
+    // An opaque token may start with `-` (base64url): it is still the token, not an option.
+    #[arg(allow_hyphen_values = true)]
     pub token: Option<String>,
     /// Print the report as JSON.
     #[arg(long)]

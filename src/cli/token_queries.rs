@@ -39,7 +39,8 @@ pub struct TokenArgs {
     #[arg(long, value_name = "NAME")]
     pub profile: String,
     /// The token; `-` or absent reads it from stdin.
-    #[arg(value_name = "TOKEN|-")]
+    // An opaque token may start with `-` (base64url): it is still the token, not an option.
+    #[arg(value_name = "TOKEN|-", allow_hyphen_values = true)]
     pub token: Option<String>,
     /// token_type_hint: what kind of token it is.
     #[arg(long, value_enum)]
@@ -55,7 +56,7 @@ pub struct UserinfoArgs {
     #[arg(long, value_name = "NAME")]
     pub profile: String,
     /// The access token; `-` or absent reads it from stdin.
-    #[arg(value_name = "TOKEN|-")]
+    #[arg(value_name = "TOKEN|-", allow_hyphen_values = true)]
     pub token: Option<String>,
     #[command(flatten)]
     pub opts: ServerOpts,
