@@ -203,26 +203,40 @@ fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
 }
 
-/// curl's own time for one request, and the body it got.
+/// curl's own time for one request, and the body it got; the answer must be a 2xx, so a
+/// fast refusal cannot pass for a fast baseline.
 fn curl(args: &[&str]) -> (Duration, String) {
     let out = Process::new("curl")
-        .args(["-s", "-w", "\n%{time_total}"])
+        .args(["-s", "-w", "\n%{http_code} %{time_total}"])
         .args(args)
         .output()
         .expect("curl runs");
+    assert!(out.status.success(), "curl failed: {}", out.status);
     let text = String::from_utf8_lossy(&out.stdout).into_owned();
-    let (body, seconds) = text.rsplit_once('\n').expect("curl prints time_total");
+    let (body, last) = text.rsplit_once('\n').expect("curl prints its -w line");
+    let (code, seconds) = last.split_once(' ').expect("curl prints its -w line");
+    assert!(
+        code.starts_with('2'),
+        "the server answered curl with HTTP {code}"
+    );
     let seconds: f64 = seconds.trim().parse().expect("curl prints time_total");
     (Duration::from_secs_f64(seconds), body.to_owned())
 }
 
-/// A member of a JSON token response, as curl got it.
+/// A member of a JSON token response, as curl got it. A missing one names the members there
+/// are, never the body: it holds tokens.
 fn member(body: &str, name: &str) -> String {
     let json: serde_json::Value = serde_json::from_str(body).expect("a JSON answer");
-    json[name]
-        .as_str()
-        .unwrap_or_else(|| panic!("no {name} in {body}"))
-        .to_owned()
+    json[name].as_str().map_or_else(
+        || {
+            let names: Vec<&String> = json
+                .as_object()
+                .map(|o| o.keys().collect())
+                .unwrap_or_default();
+            panic!("no {name} in the answer (it has {names:?})")
+        },
+        str::to_owned,
+    )
 }
 
 fn profile(name: &str, issuer: &str, client: &str) -> Target {

@@ -57,7 +57,9 @@ pub fn show(ui: &mut Ui, servers: &mut ServersState, presenter: bool) -> Vec<Int
 /// out every row each frame would cost the whole log on every tick and every mouse move.
 ///
 /// A row's height is the one it had when last drawn; a row never drawn is closed (opening
-/// one takes a click on it), so it gets a closed row's height.
+/// one takes a click on it), so it gets a closed row's height. An open row out of view keeps
+/// its height from before a resize or a change of presenter mode until it is drawn again, so
+/// the scroll bar is approximate until then.
 fn visible_rows(
     ui: &mut Ui,
     viewport: egui::Rect,
@@ -84,8 +86,12 @@ fn visible_rows(
             break;
         };
         let top = ui.cursor().min.y;
-        // Its own id, so a row's widgets keep theirs whichever rows are skipped above it.
-        ui.push_id(("exchange-row", index), |ui| {
+        // An id of its own, so a row's widgets (focus, a selection in a body) keep theirs
+        // whichever rows are skipped above it or trimmed from the log.
+        let id = ui
+            .unique_id()
+            .with(("exchange-row", exchanges[index].serial));
+        ui.scope_builder(egui::UiBuilder::new().scope_id(id), |ui| {
             row(ui, index, &mut exchanges[index], presenter, intents);
         });
         let drawn = ui.cursor().min.y - top;
@@ -205,6 +211,7 @@ mod tests {
                     duration: Duration::from_millis(3),
                     response: None,
                 },
+                serial: n as u64,
                 reveal: false,
                 open: false,
                 drawn_height: None,
@@ -308,5 +315,60 @@ mod tests {
             opened.len() < closed.len(),
             "the opened row's details take the place of rows below: {opened:?} against {closed:?}"
         );
+    }
+
+    /// The accessibility node id of each painted row's summary button, by exchange number:
+    /// the id egui keeps the row's widget state under.
+    fn row_ids(
+        ctx: &egui::Context,
+        exchanges: &mut [LoggedExchange],
+        viewport: Rect,
+    ) -> Vec<(usize, egui::accesskit::NodeId)> {
+        ctx.enable_accesskit();
+        let mut output = ctx.run_ui(RawInput::default(), |ui| {
+            visible_rows(ui, viewport, exchanges, false, &mut Vec::new());
+        });
+        output.textures_delta.clear();
+        let update = output
+            .platform_output
+            .accesskit_update
+            .expect("accesskit is on");
+        update
+            .nodes
+            .iter()
+            .filter_map(|(id, node)| {
+                let rest = node.label()?.split("/token/").nth(1)?;
+                Some((rest.split('/').next()?.parse().ok()?, *id))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_row_keeps_its_id_when_the_log_scrolls_or_is_trimmed() {
+        let ctx = window();
+        let mut exchanges = log();
+        let top = Rect::from_min_size(Pos2::ZERO, vec2(1200.0, 260.0));
+        let before = row_ids(&ctx, &mut exchanges, top);
+        let id_of = |ids: &[(usize, egui::accesskit::NodeId)], n: usize| {
+            ids.iter().find(|(m, _)| *m == n).map(|(_, id)| *id)
+        };
+        let newest = ROWS - 1;
+        let at_top = id_of(&before, newest).expect("the newest row is in view");
+        let row = exchanges[newest].drawn_height.expect("drawn");
+        // Scrolled down by two rows: the row two below the newest is now the first drawn.
+        let third = newest - 2;
+        let third_before = id_of(&before, third).expect("the third row is in view");
+        let scrolled = row_ids(
+            &ctx,
+            &mut exchanges,
+            top.translate(vec2(0.0, 2.0 * row + 1.0)),
+        );
+        assert!(id_of(&scrolled, newest).is_none(), "{scrolled:?}");
+        assert_eq!(id_of(&scrolled, third), Some(third_before));
+        // The oldest trimmed, as the log does past its limit: the rows keep their ids.
+        exchanges.rotate_left(1);
+        let trimmed = &mut exchanges[..ROWS - 1];
+        let after = row_ids(&ctx, trimmed, top);
+        assert_eq!(id_of(&after, newest), Some(at_top));
     }
 }

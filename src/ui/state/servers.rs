@@ -44,6 +44,8 @@ pub struct ServersState {
     pub groups: HashMap<u64, FetchedGroup>,
     /// Newest last; the dock shows them newest first.
     pub exchanges: Vec<LoggedExchange>,
+    /// Exchanges logged so far, trimmed ones included: the next one's serial number.
+    pub exchanges_logged: u64,
     pub log_open: bool,
     /// The last profile-side error, shown in the profile view.
     pub profile_error: Option<String>,
@@ -106,10 +108,12 @@ impl ServersState {
     pub fn log(&mut self, exchange: Exchange) {
         self.exchanges.push(LoggedExchange {
             exchange,
+            serial: self.exchanges_logged,
             reveal: false,
             open: false,
             drawn_height: None,
         });
+        self.exchanges_logged += 1;
         if self.exchanges.len() > MAX_EXCHANGES {
             self.exchanges.remove(0);
         }
@@ -392,6 +396,9 @@ pub struct RotationRow {
 #[derive(Debug, Clone)]
 pub struct LoggedExchange {
     pub exchange: Exchange,
+    /// Its place in the order of logging, for the lifetime of the window: its row's id, which
+    /// must not change when older rows are trimmed or scrolled past.
+    pub serial: u64,
     pub reveal: bool,
     pub open: bool,
     /// Its row's height in the log (spacing included) when last drawn: the log lays out only
