@@ -196,7 +196,7 @@ impl App {
             }
             ServerIntent::CopyCurl(index) => {
                 let presenter = self.settings.presenter;
-                if let Some(logged) = servers.exchanges.get(index) {
+                if let Some(logged) = servers.log.rows.get(index) {
                     let curl = logged.exchange.to_curl(logged.reveal && !presenter);
                     ctx.copy_text(curl);
                     self.notify(Level::Info, "Copied the request as curl");

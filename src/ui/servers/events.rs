@@ -37,7 +37,7 @@ impl App {
                 self.state.servers.keychain_warning = Some(warning);
             }
             // Every exchange is logged, a cancelled job's too: it did go over the wire.
-            ServerEvent::Exchange { exchange, .. } => self.state.servers.log(*exchange),
+            ServerEvent::Exchange { exchange, .. } => self.state.servers.log.push(*exchange),
             ServerEvent::Profiles { job, result } => {
                 let Some(ServerJob::Profiles { open }) = self.state.servers.jobs.remove(&job)
                 else {

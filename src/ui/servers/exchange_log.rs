@@ -5,8 +5,9 @@
 
 use egui::{RichText, Ui};
 
+use crate::ui::state::exchange_log::LoggedExchange;
 use crate::ui::state::intent::Intent;
-use crate::ui::state::servers::{LoggedExchange, ServerIntent, ServersState};
+use crate::ui::state::servers::{ServerIntent, ServersState};
 use crate::ui::widgets::style;
 
 /// Draws the dock's contents (its panel is the caller's).
@@ -15,21 +16,21 @@ pub fn show(ui: &mut Ui, servers: &mut ServersState, presenter: bool) -> Vec<Int
     ui.horizontal(|ui| {
         let words = format!(
             "{} exchange log ({})",
-            if servers.log_open { "Hide" } else { "Show" },
-            servers.exchanges.len()
+            if servers.log.open { "Hide" } else { "Show" },
+            servers.log.rows.len()
         );
         if ui
             .add(egui::Button::new(RichText::new(words).strong()).frame(false))
             .on_hover_text("Every request to a server and its answer, newest first (memory only)")
             .clicked()
         {
-            servers.log_open = !servers.log_open;
+            servers.log.open = !servers.log.open;
         }
-        if servers.log_open && !servers.exchanges.is_empty() && ui.small_button("Clear").clicked() {
-            servers.exchanges.clear();
+        if servers.log.open && !servers.log.rows.is_empty() && ui.small_button("Clear").clicked() {
+            servers.log.rows.clear();
         }
     });
-    if !servers.log_open {
+    if !servers.log.open {
         return intents;
     }
     egui::ScrollArea::vertical()
@@ -37,16 +38,10 @@ pub fn show(ui: &mut Ui, servers: &mut ServersState, presenter: bool) -> Vec<Int
         .max_height(260.0)
         .auto_shrink([false, true])
         .show_viewport(ui, |ui, viewport| {
-            if servers.exchanges.is_empty() {
+            if servers.log.rows.is_empty() {
                 ui.weak("No request yet.");
             }
-            visible_rows(
-                ui,
-                viewport,
-                &mut servers.exchanges,
-                presenter,
-                &mut intents,
-            );
+            visible_rows(ui, viewport, &mut servers.log.rows, presenter, &mut intents);
         });
     intents
 }
@@ -195,28 +190,31 @@ mod tests {
 
     use super::*;
     use crate::oauth::exchange::{Endpoint, Exchange};
+    use crate::ui::state::exchange_log::{ExchangeLog, MAX_EXCHANGES};
 
-    const ROWS: usize = 500;
+    /// A full log: the oldest drops off with the next exchange.
+    const ROWS: usize = MAX_EXCHANGES;
 
-    fn log() -> Vec<LoggedExchange> {
-        (0..ROWS)
-            .map(|n| LoggedExchange {
-                exchange: Exchange {
-                    endpoint: Endpoint::Token,
-                    method: "POST".into(),
-                    url: format!("https://as.example/token/{n}/"),
-                    request_headers: Vec::new(),
-                    request_body: None,
-                    started_at: chrono::DateTime::UNIX_EPOCH,
-                    duration: Duration::from_millis(3),
-                    response: None,
-                },
-                serial: n as u64,
-                reveal: false,
-                open: false,
-                drawn_height: None,
-            })
-            .collect()
+    fn exchange(n: usize) -> Exchange {
+        Exchange {
+            endpoint: Endpoint::Token,
+            method: "POST".into(),
+            url: format!("https://as.example/token/{n}/"),
+            request_headers: Vec::new(),
+            request_body: None,
+            started_at: chrono::DateTime::UNIX_EPOCH,
+            duration: Duration::from_millis(3),
+            response: None,
+        }
+    }
+
+    /// The rows of a full log, exchange 0 the oldest.
+    fn log() -> ExchangeLog {
+        let mut log = ExchangeLog::default();
+        for n in 0..ROWS {
+            log.push(exchange(n));
+        }
+        log
     }
 
     /// A context styled as the window is.
@@ -263,9 +261,10 @@ mod tests {
     #[test]
     fn only_the_rows_in_view_are_laid_out_newest_first() {
         let ctx = window();
-        let mut exchanges = log();
+        let mut log = log();
+        let exchanges = &mut log.rows;
         let view = Rect::from_min_size(Pos2::ZERO, vec2(1200.0, 260.0));
-        let (painted, height) = pass(&ctx, &mut exchanges, view);
+        let (painted, height) = pass(&ctx, exchanges, view);
         assert_eq!(
             painted.first(),
             Some(&(ROWS - 1)),
@@ -289,11 +288,12 @@ mod tests {
     #[test]
     fn scrolled_to_the_end_the_oldest_rows_are_there() {
         let ctx = window();
-        let mut exchanges = log();
+        let mut log = log();
+        let exchanges = &mut log.rows;
         let top = Rect::from_min_size(Pos2::ZERO, vec2(1200.0, 260.0));
-        let (_, height) = pass(&ctx, &mut exchanges, top);
+        let (_, height) = pass(&ctx, exchanges, top);
         let end = Rect::from_min_max(Pos2::new(0.0, height - 260.0), Pos2::new(1200.0, height));
-        let (painted, _) = pass(&ctx, &mut exchanges, end);
+        let (painted, _) = pass(&ctx, exchanges, end);
         assert_eq!(painted.last(), Some(&0), "the oldest row last: {painted:?}");
         assert!(!painted.contains(&(ROWS - 1)), "{painted:?}");
         assert!(painted.len() <= 12, "{painted:?}");
@@ -302,11 +302,12 @@ mod tests {
     #[test]
     fn an_opened_row_pushes_the_rows_below_it_down() {
         let ctx = window();
-        let mut exchanges = log();
+        let mut log = log();
+        let exchanges = &mut log.rows;
         let view = Rect::from_min_size(Pos2::ZERO, vec2(1200.0, 260.0));
-        let (closed, closed_height) = pass(&ctx, &mut exchanges, view);
+        let (closed, closed_height) = pass(&ctx, exchanges, view);
         exchanges[ROWS - 1].open = true;
-        let (opened, opened_height) = pass(&ctx, &mut exchanges, view);
+        let (opened, opened_height) = pass(&ctx, exchanges, view);
         assert!(
             opened_height > closed_height,
             "{opened_height} ≤ {closed_height}"
@@ -346,9 +347,10 @@ mod tests {
     #[test]
     fn a_row_keeps_its_id_when_the_log_scrolls_or_is_trimmed() {
         let ctx = window();
-        let mut exchanges = log();
+        let mut log = log();
+        let exchanges = &mut log.rows;
         let top = Rect::from_min_size(Pos2::ZERO, vec2(1200.0, 260.0));
-        let before = row_ids(&ctx, &mut exchanges, top);
+        let before = row_ids(&ctx, exchanges, top);
         let id_of = |ids: &[(usize, egui::accesskit::NodeId)], n: usize| {
             ids.iter().find(|(m, _)| *m == n).map(|(_, id)| *id)
         };
@@ -358,17 +360,14 @@ mod tests {
         // Scrolled down by two rows: the row two below the newest is now the first drawn.
         let third = newest - 2;
         let third_before = id_of(&before, third).expect("the third row is in view");
-        let scrolled = row_ids(
-            &ctx,
-            &mut exchanges,
-            top.translate(vec2(0.0, 2.0 * row + 1.0)),
-        );
+        let scrolled = row_ids(&ctx, exchanges, top.translate(vec2(0.0, 2.0 * row + 1.0)));
         assert!(id_of(&scrolled, newest).is_none(), "{scrolled:?}");
         assert_eq!(id_of(&scrolled, third), Some(third_before));
-        // The oldest trimmed, as the log does past its limit: the rows keep their ids.
-        exchanges.rotate_left(1);
-        let trimmed = &mut exchanges[..ROWS - 1];
-        let after = row_ids(&ctx, trimmed, top);
-        assert_eq!(id_of(&after, newest), Some(at_top));
+        // One more exchange: the oldest drops off, every row moves up one place in the log,
+        // and each keeps its id.
+        log.push(exchange(ROWS));
+        assert_eq!(log.rows.len(), MAX_EXCHANGES);
+        let after = row_ids(&ctx, &mut log.rows, top);
+        assert_eq!(id_of(&after, newest), Some(at_top), "{after:?}");
     }
 }

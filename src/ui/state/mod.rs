@@ -3,6 +3,7 @@
 
 pub(super) mod app_state;
 pub(super) mod entry;
+pub(super) mod exchange_log;
 pub mod flow_run;
 pub(super) mod flows;
 pub(super) mod intent;

@@ -5,7 +5,6 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use crate::oauth::exchange::Exchange;
 use crate::profiles::endpoints::{Endpoint, ServerMetadata};
 use crate::profiles::{AuthMethod, Profile, ProfileError, ProfileName, ProfilesFile};
 use crate::secrets::KeychainUnavailable;
@@ -14,10 +13,7 @@ use crate::token::introspection::Difference;
 use crate::worker::JobId;
 
 use crate::ui::state::entry::EntryId;
-
-/// Exchanges kept in the log; older ones drop off (memory only, and a long session with
-/// keep-alive would otherwise grow without end).
-pub const MAX_EXCHANGES: usize = 500;
+use crate::ui::state::exchange_log::ExchangeLog;
 
 /// The server side of the window's state.
 #[derive(Default)]
@@ -42,11 +38,8 @@ pub struct ServersState {
     pub jobs: HashMap<JobId, ServerJob>,
     /// Fetched token groups: where they came from and their refresh history.
     pub groups: HashMap<u64, FetchedGroup>,
-    /// Newest last; the dock shows them newest first.
-    pub exchanges: Vec<LoggedExchange>,
-    /// Exchanges logged so far, trimmed ones included: the next one's serial number.
-    pub exchanges_logged: u64,
-    pub log_open: bool,
+    /// Every request to a server and its answer.
+    pub log: ExchangeLog,
     /// The last profile-side error, shown in the profile view.
     pub profile_error: Option<String>,
     /// Asking to remove this profile.
@@ -102,21 +95,6 @@ impl ServersState {
         self.open = None;
         self.form = None;
         self.import_text = None;
-    }
-
-    /// Adds an exchange to the log, dropping the oldest past the limit.
-    pub fn log(&mut self, exchange: Exchange) {
-        self.exchanges.push(LoggedExchange {
-            exchange,
-            serial: self.exchanges_logged,
-            reveal: false,
-            open: false,
-            drawn_height: None,
-        });
-        self.exchanges_logged += 1;
-        if self.exchanges.len() > MAX_EXCHANGES {
-            self.exchanges.remove(0);
-        }
     }
 }
 
@@ -390,20 +368,6 @@ pub struct RotationRow {
     pub access_expires_at: Option<i64>,
     /// Started by keep alive.
     pub automatic: bool,
-}
-
-/// One exchange in the log.
-#[derive(Debug, Clone)]
-pub struct LoggedExchange {
-    pub exchange: Exchange,
-    /// Its place in the order of logging, for the lifetime of the window: its row's id, which
-    /// must not change when older rows are trimmed or scrolled past.
-    pub serial: u64,
-    pub reveal: bool,
-    pub open: bool,
-    /// Its row's height in the log (spacing included) when last drawn: the log lays out only
-    /// the rows in view and needs the others' heights to place them.
-    pub drawn_height: Option<f32>,
 }
 
 /// What a token learned from its server, for the header strip and the Server tab.
