@@ -7,9 +7,9 @@
 //! the worker the window runs, with a warm connection as a user pressing again would have.
 //! That includes what curl does not do: reading the client secret and the refresh token,
 //! storing a rotated refresh token, and the report on the token in each answer. Secrets are
-//! kept in memory here; in the window the keychain's D-Bus round trips come on top. curl's figure is its own
-//! `time_total`, without its process start-up. Every answer is checked to be a success, so a
-//! fast failure cannot pass for a fast operation.
+//! kept in memory here; in the window the keychain's D-Bus round trips come on top. curl's
+//! figure is its own `time_total`, without its process start-up. Every answer is checked to
+//! be a success, so a fast failure cannot pass for a fast operation.
 //!
 //!   scripts/measure-ops            (builds this in release, starts the test server)
 
@@ -280,160 +280,101 @@ fn main() {
     let (first, token) = bench.fetch(&machine, Grant::ClientCredentials);
     let (_, user_token) = bench.fetch(&user, password());
     let api = op.url("/me");
-    let mut ours: Vec<(&str, Vec<Duration>)> = vec![
+    let token_url = op.url("/token");
+    let introspection_url = op.url("/token/introspection");
+    let revocation_url = op.url("/token/revocation");
+    let machine_auth = ["-u", "cc-client:cc-secret"];
+    let user_auth = ["-u", "password-client:password-secret"];
+    let machine_fetch = [
+        &machine_auth[..],
+        &["-d", "grant_type=client_credentials", &token_url],
+    ]
+    .concat();
+    let user_fetch = [
+        &user_auth[..],
+        &[
+            "-d",
+            "grant_type=password",
+            "-d",
+            "username=tester",
+            "-d",
+            "password=tester-password",
+            &token_url,
+        ],
+    ]
+    .concat();
+    let token_form = format!("token={}", token.reveal());
+    let introspect = [&machine_auth[..], &["-d", &token_form, &introspection_url]].concat();
+    let bearer = format!("Authorization: Bearer {}", user_token.reveal());
+    let get_me = ["-H", bearer.as_str(), &api];
+    let curl_runs = |args: &[&str]| runs_of(|| curl(args).0);
+    // The refresh token rotates: each of curl's refreshes sends the one the last answer gave.
+    let mut refresh_token = member(&curl(&user_fetch).1, "refresh_token");
+    // Each revocation is of a token of its own, fetched beforehand (not timed).
+    let ours_to_revoke: Vec<Sensitive> =
+        runs_of(|| bench.fetch(&machine, Grant::ClientCredentials).1);
+    let theirs_to_revoke: Vec<String> =
+        runs_of(|| format!("token={}", member(&curl(&machine_fetch).1, "access_token")));
+
+    // Each row: the operation, tokenscope's times, curl's times for the same request.
+    let rows: Vec<(&str, Vec<Duration>, Vec<Duration>)> = vec![
         (
             "Fetch (client_credentials)",
-            (0..RUNS)
-                .map(|_| bench.fetch(&machine, Grant::ClientCredentials).0)
-                .collect(),
+            runs_of(|| bench.fetch(&machine, Grant::ClientCredentials).0),
+            curl_runs(&machine_fetch),
         ),
         (
             "Fetch (password)",
-            (0..RUNS)
-                .map(|_| bench.fetch(&user, password()).0)
-                .collect(),
+            runs_of(|| bench.fetch(&user, password()).0),
+            curl_runs(&user_fetch),
         ),
         (
             "Refresh (rotating)",
-            (0..RUNS).map(|_| bench.refresh(&user)).collect(),
+            runs_of(|| bench.refresh(&user)),
+            runs_of(|| {
+                let form = format!("refresh_token={refresh_token}");
+                let args = [
+                    &user_auth[..],
+                    &["-d", "grant_type=refresh_token", "-d", &form, &token_url],
+                ]
+                .concat();
+                let (took, body) = curl(&args);
+                refresh_token = member(&body, "refresh_token");
+                took
+            }),
         ),
         (
             "Introspect",
-            (0..RUNS)
-                .map(|_| bench.introspect(&machine, &token))
-                .collect(),
+            runs_of(|| bench.introspect(&machine, &token)),
+            curl_runs(&introspect),
         ),
         (
             "Userinfo",
-            (0..RUNS)
-                .map(|_| bench.userinfo(&user, &user_token))
-                .collect(),
+            runs_of(|| bench.userinfo(&user, &user_token)),
+            curl_runs(&get_me),
         ),
         (
             "Call API (GET /me)",
-            (0..RUNS)
-                .map(|_| bench.call(&user, &api, &user_token))
+            runs_of(|| bench.call(&user, &api, &user_token)),
+            curl_runs(&get_me),
+        ),
+        (
+            "Revoke",
+            ours_to_revoke
+                .iter()
+                .map(|t| bench.revoke(&machine, t))
+                .collect(),
+            theirs_to_revoke
+                .iter()
+                .map(|form| curl(&[&machine_auth[..], &["-d", form, &revocation_url]].concat()).0)
                 .collect(),
         ),
     ];
-    // Each revocation is of a token of its own, fetched beforehand.
-    let doomed: Vec<Sensitive> = (0..RUNS)
-        .map(|_| bench.fetch(&machine, Grant::ClientCredentials).1)
-        .collect();
-    ours.push((
-        "Revoke",
-        doomed.iter().map(|t| bench.revoke(&machine, t)).collect(),
-    ));
-
-    let token_url = op.url("/token");
-    let machine_auth = ["-u", "cc-client:cc-secret"];
-    let user_auth = ["-u", "password-client:password-secret"];
-    let password_form = [
-        "-d",
-        "grant_type=password",
-        "-d",
-        "username=tester",
-        "-d",
-        "password=tester-password",
-    ];
-    let curl_times = |args: &dyn Fn() -> Vec<String>| -> Vec<Duration> {
-        (0..RUNS)
-            .map(|_| {
-                let args = args();
-                let args: Vec<&str> = args.iter().map(String::as_str).collect();
-                curl(&args).0
-            })
-            .collect()
-    };
-    let owned = |parts: &[&str]| parts.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
-    let mut theirs: Vec<Vec<Duration>> = Vec::new();
-    theirs.push(curl_times(&|| {
-        owned(&[
-            machine_auth[0],
-            machine_auth[1],
-            "-d",
-            "grant_type=client_credentials",
-            &token_url,
-        ])
-    }));
-    theirs.push(curl_times(&|| {
-        let mut args = owned(&user_auth);
-        args.extend(owned(&password_form));
-        args.push(token_url.clone());
-        args
-    }));
-    // The refresh token rotates: each refresh sends the one the last answer gave.
-    let mut args = owned(&user_auth);
-    args.extend(owned(&password_form));
-    args.push(token_url.clone());
-    let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    let mut refresh_token = member(&curl(&args).1, "refresh_token");
-    theirs.push(
-        (0..RUNS)
-            .map(|_| {
-                let form = format!("refresh_token={refresh_token}");
-                let (took, body) = curl(&[
-                    user_auth[0],
-                    user_auth[1],
-                    "-d",
-                    "grant_type=refresh_token",
-                    "-d",
-                    &form,
-                    &token_url,
-                ]);
-                refresh_token = member(&body, "refresh_token");
-                took
-            })
-            .collect(),
-    );
-    let introspection_url = op.url("/token/introspection");
-    let token_form = format!("token={}", token.reveal());
-    theirs.push(curl_times(&|| {
-        owned(&[
-            machine_auth[0],
-            machine_auth[1],
-            "-d",
-            &token_form,
-            &introspection_url,
-        ])
-    }));
-    let bearer = format!("Authorization: Bearer {}", user_token.reveal());
-    let get_me = || owned(&["-H", &bearer, &api]);
-    theirs.push(curl_times(&get_me));
-    theirs.push(curl_times(&get_me));
-    let revocation_url = op.url("/token/revocation");
-    let doomed: Vec<String> = (0..RUNS)
-        .map(|_| {
-            let (_, body) = curl(&[
-                machine_auth[0],
-                machine_auth[1],
-                "-d",
-                "grant_type=client_credentials",
-                &token_url,
-            ]);
-            format!("token={}", member(&body, "access_token"))
-        })
-        .collect();
-    theirs.push(
-        doomed
-            .iter()
-            .map(|form| {
-                curl(&[
-                    machine_auth[0],
-                    machine_auth[1],
-                    "-d",
-                    form,
-                    &revocation_url,
-                ])
-                .0
-            })
-            .collect(),
-    );
 
     println!("server operations against node-oidc-provider on 127.0.0.1, median of {RUNS}");
     println!("(tokenscope: command to the worker -> its answer event; curl: its time_total)");
     println!("{:<34} {:>12} {:>12}", "", "tokenscope", "curl");
-    for ((name, ours), theirs) in ours.into_iter().zip(theirs) {
+    for (name, ours, theirs) in rows {
         println!(
             "{name:<34} {:>9.2} ms {:>9.2} ms",
             ms(median(ours)),
@@ -445,4 +386,9 @@ fn main() {
         "first Fetch (discovery included)",
         ms(first)
     );
+}
+
+/// RUNS results of `one`.
+fn runs_of<T>(mut one: impl FnMut() -> T) -> Vec<T> {
+    (0..RUNS).map(|_| one()).collect()
 }
