@@ -217,6 +217,21 @@ mod tests {
         log
     }
 
+    /// The exchange number in a row's summary (its URL is `…/token/N/`).
+    fn exchange_number(text: &str) -> Option<usize> {
+        text.split("/token/")
+            .nth(1)?
+            .split('/')
+            .next()?
+            .parse()
+            .ok()
+    }
+
+    /// The log's view (260 points high) scrolled to the top.
+    fn top_view() -> Rect {
+        Rect::from_min_size(Pos2::ZERO, vec2(1200.0, 260.0))
+    }
+
     /// A context styled as the window is.
     fn window() -> egui::Context {
         let ctx = egui::Context::default();
@@ -246,10 +261,7 @@ mod tests {
             .shapes
             .iter()
             .filter_map(|clipped| match &clipped.shape {
-                egui::Shape::Text(text) => {
-                    let rest = text.galley.text().split("/token/").nth(1)?;
-                    rest.split('/').next()?.parse().ok()
-                }
+                egui::Shape::Text(text) => exchange_number(text.galley.text()),
                 _ => None,
             })
             .collect();
@@ -263,7 +275,7 @@ mod tests {
         let ctx = window();
         let mut log = log();
         let exchanges = &mut log.rows;
-        let view = Rect::from_min_size(Pos2::ZERO, vec2(1200.0, 260.0));
+        let view = top_view();
         let (painted, height) = pass(&ctx, exchanges, view);
         assert_eq!(
             painted.first(),
@@ -290,7 +302,7 @@ mod tests {
         let ctx = window();
         let mut log = log();
         let exchanges = &mut log.rows;
-        let top = Rect::from_min_size(Pos2::ZERO, vec2(1200.0, 260.0));
+        let top = top_view();
         let (_, height) = pass(&ctx, exchanges, top);
         let end = Rect::from_min_max(Pos2::new(0.0, height - 260.0), Pos2::new(1200.0, height));
         let (painted, _) = pass(&ctx, exchanges, end);
@@ -304,7 +316,7 @@ mod tests {
         let ctx = window();
         let mut log = log();
         let exchanges = &mut log.rows;
-        let view = Rect::from_min_size(Pos2::ZERO, vec2(1200.0, 260.0));
+        let view = top_view();
         let (closed, closed_height) = pass(&ctx, exchanges, view);
         exchanges[ROWS - 1].open = true;
         let (opened, opened_height) = pass(&ctx, exchanges, view);
@@ -337,10 +349,7 @@ mod tests {
         update
             .nodes
             .iter()
-            .filter_map(|(id, node)| {
-                let rest = node.label()?.split("/token/").nth(1)?;
-                Some((rest.split('/').next()?.parse().ok()?, *id))
-            })
+            .filter_map(|(id, node)| Some((exchange_number(node.label()?)?, *id)))
             .collect()
     }
 
@@ -349,7 +358,7 @@ mod tests {
         let ctx = window();
         let mut log = log();
         let exchanges = &mut log.rows;
-        let top = Rect::from_min_size(Pos2::ZERO, vec2(1200.0, 260.0));
+        let top = top_view();
         let before = row_ids(&ctx, exchanges, top);
         let id_of = |ids: &[(usize, egui::accesskit::NodeId)], n: usize| {
             ids.iter().find(|(m, _)| *m == n).map(|(_, id)| *id)
