@@ -143,6 +143,72 @@ fn files_named_when_the_window_starts_are_opened_like_dropped_ones() {
 }
 
 #[test]
+fn a_launch_with_files_says_what_it_opens_instead_of_flashing_the_first_run_page() {
+    let dir = tempfile::tempdir().unwrap();
+    let plain = ui_common::first_frame_text(Default::default(), isolated(dir.path()));
+    assert!(
+        plain.iter().any(|t| t == "Paste a token to inspect it"),
+        "{plain:?}"
+    );
+
+    let good = dir.path().join("token.txt");
+    std::fs::write(&good, fresh_token()).unwrap();
+    let launch = tokenscope::ui::LaunchOptions {
+        files: vec![good, dir.path().join("gone.txt")],
+        open_sample: true,
+    };
+    let first = ui_common::first_frame_text(launch.clone(), isolated(dir.path()));
+    assert!(
+        !first.iter().any(|t| t.starts_with("Paste a token")),
+        "{first:?}"
+    );
+    assert!(
+        first.iter().any(|t| t == "Signing the samples…"),
+        "{first:?}"
+    );
+    assert!(first.iter().any(|t| t == "Opening 2 files…"), "{first:?}");
+
+    let (harness, _clock) = ui_common::window_launched(launch, isolated(dir.path()));
+    // Whichever landed first is first in the list.
+    let mut labels = harness.state().entry_labels();
+    labels.sort();
+    assert_eq!(
+        labels,
+        [
+            "Access token",
+            "Sample ID token (expired)",
+            "Sample access token"
+        ]
+    );
+    assert!(harness.query_by_label("Opening 2 files…").is_none());
+}
+
+#[test]
+fn when_the_launch_brings_nothing_the_first_run_page_follows() {
+    let dir = tempfile::tempdir().unwrap();
+    let launch = tokenscope::ui::LaunchOptions {
+        files: vec![dir.path().join("gone.txt")],
+        ..Default::default()
+    };
+    let first = ui_common::first_frame_text(launch.clone(), isolated(dir.path()));
+    assert!(first.iter().any(|t| t == "Opening the file…"), "{first:?}");
+
+    let (harness, _clock) = ui_common::window_launched(launch, isolated(dir.path()));
+    harness.get_by_label("Paste a token to inspect it");
+    assert!(harness.query_by_label("Opening the file…").is_none());
+    assert!(!labels_containing(&harness, "Cannot use gone.txt").is_empty());
+}
+
+/// Profiles, secrets and scratch files under `dir`, never the user's.
+fn isolated(dir: &Path) -> tokenscope::worker::ServerSetup {
+    tokenscope::worker::ServerSetup {
+        profiles_path: Some(dir.join("profiles.toml")),
+        secrets: Some(Arc::new(tokenscope::secrets::MemoryStore::new())),
+        scratch_dir: Some(dir.to_path_buf()),
+    }
+}
+
+#[test]
 fn saved_state_holds_no_token_and_no_secret() {
     let (mut harness, _clock) = window();
     let token = fresh_token();

@@ -69,6 +69,13 @@ impl App {
             let key_only = false;
             app.apply(&cc.egui_ctx, Intent::ReadFile { path, key_only });
         }
+        let state = &mut app.state;
+        state.launch_jobs = state
+            .samples_job
+            .iter()
+            .chain(state.file_jobs.keys())
+            .copied()
+            .collect();
         app
     }
 
@@ -295,7 +302,10 @@ impl App {
         }
         let (side_panel, fits) = (self.settings.show_side_panel, self.state.key_panel_fits);
         let Some(id) = self.state.selected else {
-            intents.extend(empty::first_run(ui, loading));
+            match self.state.opening_at_launch() {
+                Some(opening) => empty::opening(ui, opening),
+                None => intents.extend(empty::first_run(ui, loading)),
+            }
             return;
         };
         let compare = (tab == Tab::Compare).then(|| self.compare_for(id));

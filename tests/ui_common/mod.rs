@@ -78,6 +78,44 @@ pub fn window_launched(
     (harness, TestClock(millis))
 }
 
+/// The text the window's very first frame paints, started as `launch` says: what a user sees
+/// the moment the window appears, before the worker has started (the harness cannot show this:
+/// it runs frames until the window settles).
+pub fn first_frame_text(
+    launch: tokenscope::ui::LaunchOptions,
+    setup: tokenscope::worker::ServerSetup,
+) -> Vec<String> {
+    let clock: Clock = Arc::new(|| NOW * 1000 + 250);
+    let ctx = egui::Context::default();
+    let cc = eframe::CreationContext::_new_kittest(ctx.clone());
+    let mut app = App::new_with(&cc, clock, launch, setup);
+    let mut frame = eframe::Frame::_new_kittest();
+    let input = egui::RawInput {
+        screen_rect: Some(egui::Rect::from_min_size(
+            egui::Pos2::ZERO,
+            egui::vec2(1280.0, 800.0),
+        )),
+        ..Default::default()
+    };
+    let mut output = ctx.run_ui(input, |ui| {
+        eframe::App::logic(&mut app, ui.ctx(), &mut frame);
+        eframe::App::ui(&mut app, ui, &mut frame);
+    });
+    // No painter takes the font atlas here; epaint asserts that dropping it is meant.
+    output.textures_delta.clear();
+    let mut texts = Vec::new();
+    let mut shapes: Vec<egui::Shape> = output.shapes.into_iter().map(|c| c.shape).collect();
+    while let Some(shape) = shapes.pop() {
+        match shape {
+            egui::Shape::Text(text) => texts.push(text.galley.text().to_string()),
+            egui::Shape::Vec(inner) => shapes.extend(inner),
+            _ => {}
+        }
+    }
+    assert!(!texts.is_empty(), "the first frame painted no text at all");
+    texts
+}
+
 /// Pastes `text` as Ctrl+V anywhere would, and lets the window settle.
 pub fn paste(harness: &mut Harness<'_, App>, text: &str) {
     harness.event(egui::Event::Paste(text.to_string()));

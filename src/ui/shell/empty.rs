@@ -4,6 +4,7 @@
 use egui::text::LayoutJob;
 use egui::{Align, FontId, Layout, RichText, TextFormat, Ui};
 
+use crate::ui::state::app_state::Opening;
 use crate::ui::state::entry::{Body, Entry};
 use crate::ui::state::intent::Intent;
 use crate::ui::widgets::{mask, style};
@@ -14,16 +15,7 @@ const CONTEXT: usize = 36;
 /// The first-run view: what to do, and a sample to try.
 pub fn first_run(ui: &mut Ui, loading: bool) -> Vec<Intent> {
     let mut intents = Vec::new();
-    let area = ui.available_rect_before_wrap();
-    let width = area.width().min(600.0);
-    let column = egui::Rect::from_min_size(
-        egui::pos2(
-            area.center().x - width / 2.0,
-            area.top() + (area.height() * 0.22).max(20.0),
-        ),
-        egui::vec2(width, area.height() * 0.7),
-    );
-    ui.scope_builder(egui::UiBuilder::new().max_rect(column).layout(Layout::top_down(Align::Center)), |ui| {
+    ui.scope_builder(egui::UiBuilder::new().max_rect(column(ui)).layout(Layout::top_down(Align::Center)), |ui| {
         ui.label(RichText::new("Paste a token to inspect it").size(style::size::HERO).strong());
         ui.add_space(10.0);
         for line in [
@@ -53,6 +45,44 @@ pub fn first_run(ui: &mut Ui, loading: bool) -> Vec<Intent> {
         ui.weak("F1 lists the keyboard shortcuts.");
     });
     intents
+}
+
+/// The centre while the tokens the window was started with are on their way: one line where
+/// the first-run page would stand, so a launch with files or samples does not show that page
+/// for the few frames until they land (and its first frame lays out one line, not the page).
+pub fn opening(ui: &mut Ui, opening: Opening) {
+    let files = match opening.files {
+        0 => None,
+        1 => Some("Opening the file…".to_string()),
+        n => Some(format!("Opening {n} files…")),
+    };
+    let samples = opening.samples.then(|| "Signing the samples…".to_string());
+    ui.scope_builder(
+        egui::UiBuilder::new()
+            .max_rect(column(ui))
+            .layout(Layout::top_down(Align::Center)),
+        |ui| {
+            ui.spinner();
+            ui.add_space(6.0);
+            for text in [samples, files].into_iter().flatten() {
+                ui.label(text);
+            }
+        },
+    );
+}
+
+/// Where the first-run page (and the line standing in for it) goes: a centred column up to
+/// 600 points wide, a little above the middle.
+fn column(ui: &Ui) -> egui::Rect {
+    let area = ui.available_rect_before_wrap();
+    let width = area.width().min(600.0);
+    egui::Rect::from_min_size(
+        egui::pos2(
+            area.center().x - width / 2.0,
+            area.top() + (area.height() * 0.22).max(20.0),
+        ),
+        egui::vec2(width, area.height() * 0.7),
+    )
 }
 
 /// The error view of a token that cannot be read.

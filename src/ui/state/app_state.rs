@@ -25,6 +25,10 @@ pub struct AppState {
     /// Files being read, each with the entry selected when it was asked for (a key file goes
     /// to that entry's verification form).
     pub file_jobs: HashMap<JobId, FileJob>,
+    /// The jobs the window was started with (the samples, files named on the command line).
+    /// While they run and nothing is selected, the centre says what it is opening rather than
+    /// showing the first-run page for the moment until they land.
+    pub launch_jobs: Vec<JobId>,
     /// The window is wide enough for the key panel beside the token (see `shell::layout`).
     pub key_panel_fits: bool,
     /// The frame in which the Paste button asked the platform for the clipboard.
@@ -43,6 +47,15 @@ pub struct FileJob {
     /// Named in the key form: anything but a key is refused, never added as a token (a
     /// file holding a bare secret would otherwise be shown as one).
     pub key_only: bool,
+}
+
+/// The launch's jobs still running (`AppState::opening_at_launch`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Opening {
+    /// The sample tokens are being signed.
+    pub samples: bool,
+    /// Files named on the command line still being read.
+    pub files: usize,
 }
 
 /// Tokens pasted together, as one token-endpoint response.
@@ -99,6 +112,20 @@ impl AppState {
             .unwrap_or_default()
     }
 
+    /// What the window is still opening from its launch, if anything.
+    #[must_use]
+    pub fn opening_at_launch(&self) -> Option<Opening> {
+        let samples = self
+            .samples_job
+            .is_some_and(|job| self.launch_jobs.contains(&job));
+        let files = self
+            .launch_jobs
+            .iter()
+            .filter(|job| self.file_jobs.contains_key(job))
+            .count();
+        (samples || files > 0).then_some(Opening { samples, files })
+    }
+
     /// Verifications, file reads and server calls still running.
     #[must_use]
     pub fn background_jobs(&self) -> usize {
@@ -109,5 +136,37 @@ impl AppState {
             + self.file_jobs.len()
             + usize::from(self.samples_job.is_some())
             + self.servers.calls_running()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_the_launchs_own_jobs_stand_in_for_the_first_run_page() {
+        let mut state = AppState::default();
+        assert_eq!(state.opening_at_launch(), None);
+        let launch_file = state.next_job();
+        let dropped = state.next_job();
+        for job in [launch_file, dropped] {
+            let file = FileJob {
+                target: None,
+                key_only: false,
+            };
+            state.file_jobs.insert(job, file);
+        }
+        state.launch_jobs = vec![launch_file];
+        let one_file = Opening {
+            samples: false,
+            files: 1,
+        };
+        assert_eq!(state.opening_at_launch(), Some(one_file));
+
+        // The launch's file has landed; a file dropped since, or samples asked for since, do
+        // not bring the launch's line back: the first-run page waits for them.
+        state.file_jobs.remove(&launch_file);
+        state.samples_job = Some(state.next_job());
+        assert_eq!(state.opening_at_launch(), None);
     }
 }
