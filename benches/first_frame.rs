@@ -16,7 +16,8 @@ use std::sync::Arc;
 
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 use egui::{Pos2, RawInput, Rect, vec2};
-use tokenscope::ui::{App, Clock};
+use tokenscope::ui::{App, Clock, LaunchOptions};
+use tokenscope::worker::ServerSetup;
 
 /// Builds the app with eframe's creation context and runs its first pass; returns the
 /// number of clipped meshes, so the work cannot be optimised away.
@@ -57,6 +58,21 @@ fn bench(c: &mut Criterion) {
         b.iter_batched(
             || Arc::clone(&clock),
             |clock| first_frame(|cc| App::new_for_test(cc, clock)),
+            BatchSize::PerIteration,
+        )
+    });
+    // What `scripts/measure-idle` launches (TOKENSCOPE_OPEN_SAMPLE=1), as a launch with files
+    // starts: one line saying what is opening, where the first-run page would stand.
+    group.bench_function("tokenscope, samples at launch", |b| {
+        b.iter_batched(
+            || Arc::clone(&clock),
+            |clock| {
+                let launch = LaunchOptions {
+                    open_sample: true,
+                    ..LaunchOptions::default()
+                };
+                first_frame(|cc| App::new_with(cc, clock, launch, ServerSetup::default()))
+            },
             BatchSize::PerIteration,
         )
     });

@@ -195,6 +195,7 @@ fn when_the_launch_brings_nothing_the_first_run_page_follows() {
 
     let (harness, _clock) = ui_common::window_launched(launch, isolated(dir.path()));
     harness.get_by_label("Paste a token to inspect it");
+    assert!(!labels_containing(&harness, "No tokens yet").is_empty());
     assert!(harness.query_by_label("Opening the file…").is_none());
     assert!(!labels_containing(&harness, "Cannot use gone.txt").is_empty());
 }

@@ -15,6 +15,7 @@ use crate::ui::widgets::style::shown;
 /// Draws the workspace panel.
 pub fn show(ui: &mut Ui, state: &mut AppState) -> Vec<Intent> {
     let mut intents = Vec::new();
+    let opening = state.opening_at_launch().is_some();
     let AppState {
         entries,
         selected,
@@ -60,7 +61,11 @@ pub fn show(ui: &mut Ui, state: &mut AppState) -> Vec<Intent> {
     });
     ui.add_space(4.0);
     if entries.is_empty() {
-        ui.weak("No tokens yet. Paste one with Ctrl+V, press Paste, or drop a file here.");
+        // While the launch's tokens are on their way the centre says so; "no tokens" here
+        // would contradict it for those few frames.
+        if !opening {
+            ui.weak("No tokens yet. Paste one with Ctrl+V, press Paste, or drop a file here.");
+        }
         return intents;
     }
 
