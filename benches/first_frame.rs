@@ -7,10 +7,11 @@
 //! Mesa's start-up swamp this part by ±5 ms from run to run; this bench shows the part
 //! tokenscope itself adds, without that noise.
 //!
-//! Seen on the 2-core test machine: 3.2–3.8 ms against 0.3 ms. About half of tokenscope's is
-//! TrueType hinting (skrifa's interpreter), which epaint runs again for each of a glyph's
-//! four sub-pixel positions; with hinting off it is 1.4 ms, with sub-pixel binning off
-//! 2.0 ms. Both are kept on: see README, Performance.
+//! Seen on the 2-core test machine: 3.0–3.8 ms against 0.3 ms on the first-run page, 1.95 ms
+//! when the launch opens the samples (one line says so where the page would stand). About
+//! half of tokenscope's is TrueType hinting (skrifa's interpreter), which epaint runs again
+//! for each of a glyph's four sub-pixel positions; with hinting off the first-run page is
+//! 1.4 ms, with sub-pixel binning off 2.0 ms. Both are kept on: see README, Performance.
 
 use std::sync::Arc;
 
