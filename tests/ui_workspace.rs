@@ -129,12 +129,7 @@ fn files_named_when_the_window_starts_are_opened_like_dropped_ones() {
         files: vec![path],
         ..Default::default()
     };
-    let setup = tokenscope::worker::ServerSetup {
-        profiles_path: Some(dir.path().join("profiles.toml")),
-        secrets: Some(Arc::new(tokenscope::secrets::MemoryStore::new())),
-        scratch_dir: Some(dir.path().to_path_buf()),
-    };
-    let (mut harness, _clock) = ui_common::window_launched(launch, setup);
+    let (mut harness, _clock) = ui_common::window_launched(launch, isolated(dir.path()));
     wait_for(&mut harness, "the token from the file", |h| {
         h.state().entry_labels().len() == 1
     });
