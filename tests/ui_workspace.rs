@@ -145,6 +145,10 @@ fn a_launch_with_files_says_what_it_opens_instead_of_flashing_the_first_run_page
         plain.iter().any(|t| t == "Paste a token to inspect it"),
         "{plain:?}"
     );
+    assert!(
+        plain.iter().any(|t| t.starts_with("No tokens yet")),
+        "{plain:?}"
+    );
 
     let good = dir.path().join("token.txt");
     std::fs::write(&good, fresh_token()).unwrap();
@@ -155,6 +159,10 @@ fn a_launch_with_files_says_what_it_opens_instead_of_flashing_the_first_run_page
     let first = ui_common::first_frame_text(launch.clone(), isolated(dir.path()));
     assert!(
         !first.iter().any(|t| t.starts_with("Paste a token")),
+        "{first:?}"
+    );
+    assert!(
+        !first.iter().any(|t| t.starts_with("No tokens yet")),
         "{first:?}"
     );
     assert!(
